@@ -1,0 +1,5 @@
+"""Build the site: `python build.py --help` lists the commands."""
+
+from pregon.cli import main
+
+main()

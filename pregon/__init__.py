@@ -1,0 +1,1 @@
+"""pregon: a static site generator for multilingual public information."""

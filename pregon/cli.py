@@ -1,0 +1,85 @@
+"""The command line: parses arguments and hands them to the build or the catalog commands.
+
+No logic of its own beyond choosing exit codes: 0 success, 1 problems in the sources, 2 a usage
+mistake. A Python traceback never reaches staff for bad input; a real crash says where its trace is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+from . import i18n_commands
+from .errors import BuildFailed, format_problem, sorted_problems
+from .pipeline import BuildOptions, build
+
+COMMANDS = ("build", "i18n")
+
+
+def main(argv: list[str] | None = None) -> None:
+    sys.exit(run(sys.argv[1:] if argv is None else argv))
+
+
+def run(argv: list[str]) -> int:
+    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
+        argv = ["build", *argv]
+    arguments = _parser().parse_args(argv)
+    try:
+        if arguments.command == "i18n":
+            return i18n_commands.run(Path(arguments.site), arguments.action, arguments.language)
+        return _build(arguments)
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site was left as it was.", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: staff get a message, not a traceback
+        with tempfile.NamedTemporaryFile("w", prefix="pregon-crash-", suffix=".txt", delete=False) as file:
+            traceback.print_exc(file=file)
+        print(
+            f"pregon crashed: this is a bug in pregon, not in your content. The previous site was left as it was.\n"
+            f"The details were saved to {file.name}; please attach that file to a bug report.",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py", description="Build a multilingual public information site."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="build the site (the default command)")
+    build_parser.add_argument("--site", default=".", help="the site folder, holding site.yaml (default: .)")
+    build_parser.add_argument("--content", help="the content folder (default: SITE/content)")
+    build_parser.add_argument("--out", help="the output folder, replaced on success (default: SITE/site)")
+    build_parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    i18n_parser = commands.add_parser("i18n", help="manage the interface string catalogs (wraps Babel)")
+    i18n_parser.add_argument("action", choices=i18n_commands.ACTIONS)
+    i18n_parser.add_argument("language", nargs="?", help="the language code, for init")
+    i18n_parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    return parser
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    site_dir = Path(arguments.site)
+    options = BuildOptions(
+        site_dir=site_dir,
+        out_dir=Path(arguments.out) if arguments.out else site_dir / "site",
+        content_dir=Path(arguments.content) if arguments.content else None,
+        strict=arguments.strict,
+    )
+    try:
+        report = build(options)
+    except BuildFailed as failure:
+        problems = sorted_problems(failure.problems)
+        for problem in problems:
+            print(format_problem(problem), file=sys.stderr)
+        errors = sum(problem.is_error for problem in problems)
+        print(f"Build failed with {errors} error(s); {options.out_dir} was left as it was.", file=sys.stderr)
+        return 1
+    for problem in sorted_problems(list(report.warnings)):
+        print(format_problem(problem), file=sys.stderr)
+    print(report.summary())
+    return 0

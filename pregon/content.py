@@ -1,0 +1,393 @@
+"""content/<lang>/<section>/<name>.md -> SourcePage, with front matter validated per kind.
+
+This is the only stage that reads content files. It reports every problem of every file at once and
+never lets a path escape the content folder: a symlink that leads outside it is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import SECTIONS, SiteConfig
+from .errors import Problem, did_you_mean, error, warning
+from .yaml_fields import Mapping, describe_yaml_value, read_mapping
+
+MAX_TITLE_LENGTH = 200
+MAX_SUMMARY_LENGTH = 1000
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_FIELDS = {"title", "summary", "date", "updated", "slug", "translation_key", "draft"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One Markdown file, read and validated, before it is linked to its translations."""
+
+    path: str
+    """Where the file is, relative to the site folder, with forward slashes: for error messages."""
+    lang: str
+    section: str
+    stem: str
+    title: str
+    summary: str
+    date: datetime.date | None
+    updated: datetime.date | None
+    slug: str
+    translation_key: str
+    draft: bool
+    body: str
+    body_line: int
+    """The file line on which `body` starts, so Markdown problems can name their line."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes files in different languages one page: the section and the translation key."""
+        return (self.section, self.translation_key)
+
+    @property
+    def last_changed(self) -> datetime.date | None:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class ContentResult:
+    pages: tuple[SourcePage, ...]
+    problems: tuple[Problem, ...]
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens, accents folded: `¿Qué es PARS?` -> `que-es-pars`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    ascii_text = ascii_text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("đ", "d")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def load_content(config: SiteConfig) -> ContentResult:
+    problems: list[Problem] = []
+    pages: list[SourcePage] = []
+    for file, lang, section in _content_files(config, problems):
+        page = read_page(file, _shown(file, config), lang, section, problems)
+        if page is not None and not page.draft:
+            pages.append(page)
+    return ContentResult(tuple(pages), tuple(problems))
+
+
+def _shown(path: Path, config: SiteConfig) -> str:
+    try:
+        return path.relative_to(config.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[Path, str, str]]:
+    content = config.content_dir
+    if not content.is_dir():
+        problems.append(
+            error(
+                _shown(content, config), None, "the content folder does not exist", "create it, or pass --content DIR"
+            )
+        )
+        return
+    real_content = content.resolve()
+    codes = config.language_codes
+    for lang_dir in _visible_children(content):
+        shown = _shown(lang_dir, config)
+        if not lang_dir.is_dir():
+            problems.append(
+                error(
+                    shown,
+                    None,
+                    "a file directly in the content folder",
+                    f"pages go in content/<language>/<section>/, with language one of {', '.join(codes)}",
+                )
+            )
+            continue
+        if lang_dir.name not in codes:
+            problems.append(
+                error(
+                    shown,
+                    None,
+                    f'"{lang_dir.name}" is not a language configured in site.yaml',
+                    did_you_mean(lang_dir.name, codes) + " (or add the language to site.yaml)",
+                )
+            )
+            continue
+        for section_dir in _visible_children(lang_dir):
+            shown = _shown(section_dir, config)
+            if not section_dir.is_dir():
+                problems.append(
+                    error(
+                        shown,
+                        None,
+                        "a file directly in a language folder",
+                        f"move it into one of the section folders: {', '.join(SECTIONS)}",
+                    )
+                )
+                continue
+            if section_dir.name not in SECTIONS:
+                problems.append(
+                    error(
+                        shown, None, f'unknown section "{section_dir.name}"', did_you_mean(section_dir.name, SECTIONS)
+                    )
+                )
+                continue
+            for file in _visible_children(section_dir):
+                shown = _shown(file, config)
+                if not file.resolve().is_relative_to(real_content):
+                    problems.append(
+                        error(
+                            shown,
+                            None,
+                            "is a link to a file outside the content folder",
+                            "copy the file into the content folder instead of linking to it",
+                        )
+                    )
+                elif file.is_dir():
+                    problems.append(
+                        error(
+                            shown,
+                            None,
+                            "a folder inside a section folder",
+                            "pages are .md files directly in the section folder; move them up",
+                        )
+                    )
+                elif file.suffix != ".md":
+                    problems.append(
+                        warning(shown, None, "ignored: only .md files are pages", "put images and downloads in static/")
+                    )
+                else:
+                    yield file, lang_dir.name, section_dir.name
+
+
+def _visible_children(folder: Path) -> list[Path]:
+    # Sorted, so that problems and pages come out in the same order on every machine.
+    return sorted(child for child in folder.iterdir() if not child.name.startswith("."))
+
+
+def read_page(file: Path, shown: str, lang: str, section: str, problems: list[Problem]) -> SourcePage | None:
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
+        return None
+    return parse_page(raw, shown, lang, section, file.stem, problems)
+
+
+def parse_page(
+    raw: bytes, shown: str, lang: str, section: str, stem: str, problems: list[Problem]
+) -> SourcePage | None:
+    """Bytes of one Markdown file -> SourcePage, or None with the reasons added to `problems`."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            error(
+                shown, line, "is not UTF-8 text", "save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+            )
+        )
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.append(
+            error(
+                shown,
+                1,
+                "the file is empty",
+                "start it with front matter: ---, title: ..., summary: ..., ---, then the text",
+            )
+        )
+        return None
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.append(
+            error(
+                shown,
+                1,
+                "the file does not start with front matter",
+                "make the first line --- and close the front matter with another --- line",
+            )
+        )
+        return None
+    closing = next((index for index, line in enumerate(lines[1:], start=1) if line.rstrip() == "---"), None)
+    if closing is None:
+        problems.append(
+            error(
+                shown, 1, "the front matter is not closed", "add a line with only --- after the last front matter line"
+            )
+        )
+        return None
+    result = read_mapping("\n".join(lines[1:closing]), shown, first_line=2, what="the front matter")
+    problems.extend(result.problems)
+    if result.mapping is None:
+        return None
+    body = "\n".join(lines[closing + 1 :])
+    fields = _validate_front_matter(result.mapping, shown, section, problems)
+    if fields is None:
+        return None
+    if not body.strip():
+        problems.append(warning(shown, closing + 1, "the page has no text after its front matter"))
+    slug = fields["slug"] or slugify(stem)
+    if not slug:
+        problems.append(
+            error(
+                shown,
+                None,
+                f'the file name "{stem}" gives an empty URL slug',
+                "rename the file with letters or digits, or set slug: in the front matter",
+            )
+        )
+        return None
+    return SourcePage(
+        path=shown,
+        lang=lang,
+        section=section,
+        stem=stem,
+        title=fields["title"],
+        summary=fields["summary"],
+        date=fields["date"],
+        updated=fields["updated"],
+        slug=slug,
+        translation_key=fields["translation_key"] or slugify(stem) or stem,
+        draft=fields["draft"],
+        body=body,
+        body_line=closing + 2,
+    )
+
+
+def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: list[Problem]) -> dict[str, Any] | None:
+    before = len(problems)
+    for key in fields:
+        if key not in _FIELDS:
+            problems.append(
+                error(
+                    shown,
+                    fields.line_of(key),
+                    f'unknown front matter field "{key}"',
+                    did_you_mean(str(key), sorted(_FIELDS)),
+                )
+            )
+    title = _required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH)
+    summary = _required_text(fields, "summary", shown, problems, MAX_SUMMARY_LENGTH)
+    date = _date(fields, "date", shown, problems, required=section == "announcements")
+    updated = _date(fields, "updated", shown, problems, required=False)
+    slug = _optional_slug(fields, "slug", shown, problems)
+    translation_key = _optional_slug(fields, "translation_key", shown, problems)
+    draft = fields.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(
+            error(
+                shown,
+                fields.line_of("draft"),
+                f"draft must be true or false, but it is {describe_yaml_value(draft, fields.raw.get('draft'))}",
+            )
+        )
+    if date and updated and updated < date:
+        problems.append(
+            error(
+                shown,
+                fields.line_of("updated"),
+                f"updated ({updated}) is before date ({date})",
+                "updated is when the page last changed; it cannot be before it was published",
+            )
+        )
+    if len(problems) > before:
+        return None
+    return {
+        "title": title,
+        "summary": summary,
+        "date": date,
+        "updated": updated,
+        "slug": slug,
+        "translation_key": translation_key,
+        "draft": draft,
+    }
+
+
+def _required_text(fields: Mapping, key: str, shown: str, problems: list[Problem], limit: int) -> str:
+    if key not in fields:
+        problems.append(
+            error(shown, fields.line, f'missing required field "{key}"', f"add `{key}: ...` to the front matter")
+        )
+        return ""
+    value = fields[key]
+    if not isinstance(value, str) or not value.strip():
+        problems.append(
+            error(
+                shown,
+                fields.line_of(key),
+                f'"{key}" must be text, but it is {describe_yaml_value(value, fields.raw.get(key))}',
+                f'put it in quotes: {key}: "..."',
+            )
+        )
+        return ""
+    text = " ".join(value.split())
+    if len(text) > limit:
+        problems.append(
+            error(
+                shown,
+                fields.line_of(key),
+                f'"{key}" is {len(text)} characters long',
+                f"keep it under {limit} characters; the page's text is the place for detail",
+            )
+        )
+    return text
+
+
+def _date(fields: Mapping, key: str, shown: str, problems: list[Problem], required: bool) -> datetime.date | None:
+    if key not in fields:
+        if required:
+            problems.append(
+                error(
+                    shown,
+                    fields.line,
+                    f'missing required field "{key}" (announcements need one)',
+                    f"add `{key}: YYYY-MM-DD`, such as {key}: 2018-08-31",
+                )
+            )
+        return None
+    value = fields[key]
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(
+        error(
+            shown,
+            fields.line_of(key),
+            f'"{key}" must be a date, but it is {describe_yaml_value(value, fields.raw.get(key))}',
+            "write it as year-month-day, such as 2018-08-31",
+        )
+    )
+    return None
+
+
+def _optional_slug(fields: Mapping, key: str, shown: str, problems: list[Problem]) -> str | None:
+    if key not in fields:
+        return None
+    value = fields[key]
+    if isinstance(value, str) and _SLUG.match(value):
+        return value
+    suggestion = slugify(value) if isinstance(value, str) else ""
+    hint = f"lower-case letters, digits and hyphens only, such as {key}: {suggestion or 'what-is-pars'}"
+    problems.append(
+        error(
+            shown,
+            fields.line_of(key),
+            f'"{key}" cannot be used in a URL: it is {describe_yaml_value(value, fields.raw.get(key))}',
+            hint,
+        )
+    )
+    return None

@@ -1,0 +1,141 @@
+"""The build: configuration -> content -> site -> catalogs -> render -> write, each stage timed.
+
+Every stage runs as far as it can and returns its problems; the build stops before writing when any
+stage found an error, so the published folder only ever changes to a complete, correct site.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig, load_config
+from .content import load_content
+from .errors import BuildFailed, Problem, Severity, error
+from .i18n import load_catalogs
+from .output import check_paths, write_site
+from .render import Renderer
+from .site import Site, link_translations
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    site_dir: Path
+    out_dir: Path
+    content_dir: Path | None = None
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    config: SiteConfig
+    site: Site
+    pages_per_language: dict[str, int]
+    fallback_pages: int
+    files_written: int
+    warnings: tuple[Problem, ...]
+    seconds: float
+    stage_seconds: dict[str, float]
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{code} {count}" for code, count in self.pages_per_language.items())
+        untranslated = f"{self.fallback_pages} untranslated"
+        return (
+            f"Built {sum(self.pages_per_language.values())} pages ({counts}; {untranslated}), "
+            f"{len(self.warnings)} warning(s), in {self.seconds:.2f} s"
+        )
+
+
+def build(options: BuildOptions) -> BuildReport:
+    """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    problems: list[Problem] = []
+
+    def stage(name: str, begun: float) -> None:
+        timings[name] = time.perf_counter() - begun
+
+    begun = time.perf_counter()
+    config_result = load_config(options.site_dir, options.content_dir)
+    problems.extend(config_result.problems)
+    config = config_result.config
+    stage("config", begun)
+    if config is None:
+        raise BuildFailed(problems)
+    problems.extend(_output_folder_problems(config, options.out_dir))
+
+    begun = time.perf_counter()
+    content = load_content(config)
+    problems.extend(content.problems)
+    stage("content", begun)
+
+    begun = time.perf_counter()
+    catalogs = load_catalogs(config)
+    problems.extend(catalogs.problems)
+    stage("catalogs", begun)
+
+    begun = time.perf_counter()
+    site_result = link_translations(config, content.pages)
+    problems.extend(site_result.problems)
+    stage("site", begun)
+    if site_result.site is None or _has_errors(problems, options.strict):
+        raise BuildFailed(_final(problems, options.strict))
+    site = site_result.site
+
+    begun = time.perf_counter()
+    rendered = Renderer(site, catalogs.catalogs).render_all()
+    problems.extend(rendered.problems)
+    problems.extend(check_paths(rendered.outputs, config.static_dir))
+    stage("render", begun)
+    if _has_errors(problems, options.strict):
+        raise BuildFailed(_final(problems, options.strict))
+
+    begun = time.perf_counter()
+    write_site(rendered.outputs, config.static_dir, options.out_dir)
+    stage("write", begun)
+
+    per_language = Counter(page.lang for page in site.pages() if not page.is_fallback)
+    return BuildReport(
+        config=config,
+        site=site,
+        pages_per_language={code: per_language.get(code, 0) for code in config.language_codes},
+        fallback_pages=sum(page.is_fallback for page in site.pages()),
+        files_written=len(rendered.outputs),
+        warnings=tuple(problem for problem in problems if problem.severity is Severity.WARNING),
+        seconds=time.perf_counter() - started,
+        stage_seconds=timings,
+    )
+
+
+def _has_errors(problems: list[Problem], strict: bool) -> bool:
+    return any(problem.is_error or strict for problem in problems)
+
+
+def _final(problems: list[Problem], strict: bool) -> list[Problem]:
+    return [problem.as_error() for problem in problems] if strict else problems
+
+
+def _output_folder_problems(config: SiteConfig, out_dir: Path) -> list[Problem]:
+    """The output folder is replaced whole on every build: it must never hold the sources."""
+    out = out_dir.resolve()
+    root = config.root.resolve()
+    sources = [config.content_dir, config.templates_dir, config.translations_dir, config.static_dir]
+    clashes = [
+        folder.resolve()
+        for folder in sources
+        if out == folder.resolve() or folder.resolve().is_relative_to(out) or out.is_relative_to(folder.resolve())
+    ]
+    if root.is_relative_to(out):
+        clashes.append(root)
+    if clashes:
+        return [
+            error(
+                str(out_dir),
+                None,
+                f"the output folder would replace or sit inside the sources ({clashes[0]})",
+                "choose a separate folder for --out, such as site/",
+            )
+        ]
+    return []

@@ -1,0 +1,379 @@
+"""Site -> Outputs: every HTML page, feed, sitemap and the 404 page, through Jinja2 templates.
+
+One Jinja2 environment per language, with gettext callables from that language's catalog,
+autoescape on and undefined variables refused. Templates hold the markup; this module decides what
+each template is given. Links between pages are relative, so the built folder reads the same from a
+web server and from the disk.
+"""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from babel import Locale
+from markupsafe import Markup
+
+from .config import SECTIONS, Language, SiteConfig
+from .errors import Problem, error, warning
+from .i18n import LanguageCatalog
+from .markdown import MarkdownRenderer, Rendered
+from .site import Page, PageGroup, Site
+
+HOME_ANNOUNCEMENTS = 5
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str
+    """Where the file goes, relative to the output folder, with forward slashes."""
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    href: str
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    language: Language
+    href: str
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    outputs: tuple[Output, ...]
+    problems: tuple[Problem, ...]
+
+
+def relative_url(here: str, target: str) -> str:
+    """The link from the file `here` to `target` (a folder ending in `/`, or a file), both from the root.
+
+    Folder links end in `index.html` so that the site also reads when opened from the disk.
+    """
+    if target.endswith("/") or target == "":
+        target += "index.html"
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+class Renderer:
+    """Renders a Site; holds the per-language environments and the Markdown converter."""
+
+    def __init__(self, site: Site, catalogs: dict[str, LanguageCatalog]) -> None:
+        self.site = site
+        self.config: SiteConfig = site.config
+        self.catalogs = catalogs
+        self.markdown = MarkdownRenderer()
+        loader = jinja2.FileSystemLoader(self.config.templates_dir)
+        self.environments = {code: self._environment(loader, catalogs[code]) for code in self.config.language_codes}
+        self.problems: list[Problem] = []
+
+    def _environment(self, loader: jinja2.BaseLoader, catalog: LanguageCatalog) -> jinja2.Environment:
+        environment = jinja2.Environment(
+            loader=loader,
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            keep_trailing_newline=True,
+        )
+        environment.install_gettext_callables(  # type: ignore[attr-defined]
+            catalog.gettext, catalog.ngettext, newstyle=True
+        )
+        environment.filters["date"] = catalog.format_date
+        environment.filters["language_name"] = lambda code: self.language_name(code, catalog.language)
+        environment.globals.update(
+            url=_url,
+            lang=catalog.language,
+            languages=self.config.languages,
+            sections=SECTIONS,
+        )
+        return environment
+
+    def language_name(self, code: str, in_language: Language) -> str:
+        """A language's name in the reader's language (`inglés`), from Babel's locale data."""
+        name = Locale.parse(self.config.language(code).locale).get_display_name(in_language.locale)
+        return name or self.config.language(code).name
+
+    def absolute(self, url: str) -> str:
+        return self.config.base_url + url
+
+    def render_all(self) -> RenderResult:
+        outputs: list[Output] = []
+        for produce in (self._landing, self._not_found, self._sitemap, self._robots):
+            outputs.extend(self._guarded(produce))
+        for language in self.config.languages:
+            outputs.extend(self._guarded(lambda language=language: self._home(language)))
+            outputs.extend(self._guarded(lambda language=language: self._feed(language)))
+            for section in SECTIONS:
+                outputs.extend(
+                    self._guarded(lambda language=language, section=section: self._section(language, section))
+                )
+        for group in self.site.groups:
+            for page in group.pages:
+                outputs.extend(self._guarded(lambda group=group, page=page: [self._page(group, page)]))
+        self.problems.extend(self._missing_strings())
+        return RenderResult(tuple(outputs), tuple(self.problems))
+
+    def _guarded(self, produce: Any) -> list[Output]:
+        """Run one producer, turning a template mistake into a Problem so that all are reported."""
+        try:
+            return list(produce())
+        except jinja2.TemplateSyntaxError as exc:
+            self.problems.append(
+                error(f"templates/{exc.name or exc.filename}", exc.lineno, f"template syntax error: {exc.message}")
+            )
+        except jinja2.UndefinedError as exc:
+            where = _template_frame()
+            self.problems.append(
+                error(
+                    where[0],
+                    where[1],
+                    f"template error: {exc.message}",
+                    "check the variable's spelling; the README lists what each template receives",
+                )
+            )
+        except jinja2.TemplateNotFound as exc:
+            self.problems.append(
+                error("templates/", None, f'template "{exc.name}" is missing', "restore it from the pregon repository")
+            )
+        return []
+
+    def _render(self, language: Language, template: str, here: str, **context: Any) -> Output:
+        environment = self.environments[language.code]
+        text = environment.get_template(template).render(here=here, **context)
+        return Output(here, text.encode("utf-8"))
+
+    def _render_fragment(self, language: Language, template: str, here: str, **context: Any) -> Markup:
+        environment = self.environments[language.code]
+        return Markup(environment.get_template(template).render(here=here, **context))
+
+    def _switch(self, here: str, urls: dict[str, str]) -> list[LanguageLink]:
+        return [LanguageLink(language, relative_url(here, urls[language.code])) for language in self.config.languages]
+
+    def _alternates(self, urls: dict[str, str], default_url: str) -> list[Alternate]:
+        alternates = [Alternate(code, self.absolute(url)) for code, url in urls.items()]
+        return alternates + [Alternate("x-default", self.absolute(default_url))]
+
+    # The pages ---------------------------------------------------------------------------------
+
+    def _landing(self) -> Iterator[Output]:
+        here = "index.html"
+        columns = [
+            self._render_fragment(
+                language,
+                "landing_column.html",
+                here,
+                home=relative_url(here, f"{language.code}/"),
+                announcements=self._links(here, self.site.section_pages(language.code, "announcements")[:3]),
+            )
+            for language in self.config.languages
+        ]
+        homes = {language.code: f"{language.code}/" for language in self.config.languages}
+        default = self.config.language(self.config.default_language)
+        yield self._render(
+            default,
+            "landing.html",
+            here,
+            columns=columns,
+            alternates=self._alternates(homes, ""),
+            canonical=self.absolute(""),
+            switch=self._switch(here, homes),
+        )
+
+    def _not_found(self) -> Iterator[Output]:
+        # Served for any missing address at any depth, so its links start at the site's root path.
+        here = "404.html"
+        root = "/" + self.config.base_url.split("://", 1)[-1].partition("/")[2]
+        columns = [
+            self._render_fragment(language, "not_found_column.html", here, home=f"{root}{language.code}/")
+            for language in self.config.languages
+        ]
+        default = self.config.language(self.config.default_language)
+        yield self._render(default, "404.html", here, columns=columns, root=root)
+
+    def _home(self, language: Language) -> Iterator[Output]:
+        here = f"{language.code}/index.html"
+        homes = {other.code: f"{other.code}/" for other in self.config.languages}
+        home_sections = [
+            (section, self._links(here, self.site.section_pages(language.code, section))) for section in SECTIONS
+        ]
+        home_sections[0] = ("announcements", home_sections[0][1][:HOME_ANNOUNCEMENTS])
+        section_urls = {
+            section: relative_url(here, f"{language.code}/{language.segment(section)}/") for section in SECTIONS
+        }
+        yield self._render(
+            language,
+            "home.html",
+            here,
+            home_sections=home_sections,
+            section_urls=section_urls,
+            alternates=self._alternates(homes, ""),
+            canonical=self.absolute(homes[language.code]),
+            switch=self._switch(here, homes),
+            feed=self._feed_link(here, language),
+        )
+
+    def _section(self, language: Language, section: str) -> Iterator[Output]:
+        urls = {other.code: f"{other.code}/{other.segment(section)}/" for other in self.config.languages}
+        here = urls[language.code] + "index.html"
+        pages = self._links(here, self.site.section_pages(language.code, section))
+        yield self._render(
+            language,
+            "section.html",
+            here,
+            section=section,
+            pages=pages,
+            alternates=self._alternates(urls, urls[self.config.default_language]),
+            canonical=self.absolute(urls[language.code]),
+            switch=self._switch(here, urls),
+            feed=self._feed_link(here, language) if section == "announcements" else None,
+        )
+
+    def _page(self, group: PageGroup, page: Page) -> Output:
+        here = page.output_path
+        language = self.config.language(page.lang)
+        rendered = self._markdown(page, here)
+        translated = {other.lang: other.url for other in group.translated}
+        original = group.page(group.original.lang)
+        urls = {other.lang: other.url for other in group.pages}
+        json_ld = _faq_json_ld(page, rendered) if page.section == "faq" and rendered.questions else None
+        return self._render(
+            language,
+            "page.html",
+            here,
+            page=page,
+            source=page.source,
+            body=Markup(rendered.html),
+            content_language=self.config.language(page.source.lang),
+            questions=rendered.questions,
+            json_ld=json_ld,
+            section_url=relative_url(here, f"{language.code}/{language.segment(page.section)}/"),
+            alternates=[] if page.is_fallback else self._alternates(translated, original.url),
+            canonical=self.absolute(original.url if page.is_fallback else page.url),
+            noindex=page.is_fallback,
+            switch=self._switch(here, urls),
+        )
+
+    def _markdown(self, page: Page, here: str) -> Rendered:
+        def resolve(target: str) -> tuple[str, str] | None:
+            linked = self.site.find_linked_source(page.source.path, target)
+            if linked is None:
+                return None
+            linked_page = self.site.group(linked.key).page(page.lang)
+            return relative_url(here, linked_page.url), self.absolute(linked_page.url)
+
+        rendered = self.markdown.render(page.source, resolve)
+        # A fallback page repeats its original's text: report the original's problems once.
+        if not page.is_fallback:
+            self.problems.extend(rendered.problems)
+        return rendered
+
+    def _links(self, here: str, pages: list[Page]) -> list[dict[str, Any]]:
+        return [{"page": page, "source": page.source, "href": relative_url(here, page.url)} for page in pages]
+
+    # Feeds and indexes -------------------------------------------------------------------------
+
+    def _feed_entries(self, language: Language) -> list[Page]:
+        return [page for page in self.site.section_pages(language.code, "announcements") if not page.is_fallback]
+
+    def _feed_link(self, here: str, language: Language) -> str | None:
+        return relative_url(here, f"{language.code}/feed.xml") if self._feed_entries(language) else None
+
+    def _feed(self, language: Language) -> Iterator[Output]:
+        entries = self._feed_entries(language)
+        if not entries:
+            return
+        updated = max(page.source.last_changed or datetime.date.min for page in entries)
+        here = f"{language.code}/feed.xml"
+        yield self._render(
+            language,
+            "feed.xml",
+            here,
+            entries=entries,
+            updated=updated,
+            feed_url=self.absolute(here),
+            home_url=self.absolute(f"{language.code}/"),
+            absolute=self.absolute,
+        )
+
+    def _sitemap(self) -> Iterator[Output]:
+        entries: list[dict[str, Any]] = []
+        for group in self.site.groups:
+            translated = group.translated
+            alternates = self._alternates(
+                {page.lang: page.url for page in translated}, group.page(group.original.lang).url
+            )
+            entries.extend(
+                {"url": self.absolute(page.url), "lastmod": _last_changed(page), "alternates": alternates}
+                for page in translated
+            )
+        for language in self.config.languages:
+            homes = {other.code: f"{other.code}/" for other in self.config.languages}
+            entries.append(
+                {"url": self.absolute(homes[language.code]), "lastmod": None, "alternates": self._alternates(homes, "")}
+            )
+        default = self.config.language(self.config.default_language)
+        yield self._render(default, "sitemap.xml", "sitemap.xml", entries=sorted(entries, key=lambda e: e["url"]))
+
+    def _robots(self) -> Iterator[Output]:
+        default = self.config.language(self.config.default_language)
+        yield self._render(default, "robots.txt", "robots.txt", sitemap=self.absolute("sitemap.xml"))
+
+    def _missing_strings(self) -> list[Problem]:
+        problems = []
+        for catalog in self.catalogs.values():
+            if catalog.missing:
+                names = ", ".join(f'"{message}"' for message in sorted(catalog.missing)[:8])
+                more = f" and {len(catalog.missing) - 8} more" if len(catalog.missing) > 8 else ""
+                problems.append(
+                    warning(
+                        catalog.path,
+                        None,
+                        f"{len(catalog.missing)} interface string(s) not translated into "
+                        f"{catalog.language.name}, shown in English: {names}{more}",
+                        f"run `python build.py i18n update`, then translate them in {catalog.path}",
+                    )
+                )
+        return problems
+
+
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, target: str) -> str:
+    return relative_url(context["here"], target)
+
+
+def _last_changed(page: Page) -> datetime.date | None:
+    return page.source.last_changed
+
+
+def _faq_json_ld(page: Page, rendered: Rendered) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "inLanguage": page.source.lang,
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": question.question,
+                "acceptedAnswer": {"@type": "Answer", "text": question.answer},
+            }
+            for question in rendered.questions
+        ],
+    }
+
+
+def _template_frame() -> tuple[str, int | None]:
+    """The template file and line being rendered when Jinja raised, read from the traceback."""
+    import sys
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
+        if frame.filename.endswith((".html", ".xml", ".txt")):
+            return f"templates/{posixpath.basename(frame.filename)}", frame.lineno
+    return "templates/", None

@@ -1,0 +1,179 @@
+"""SourcePages -> Site: translation groups, one page per language, URLs, and link targets.
+
+Every page exists in every configured language: where no translation exists, a fallback page shows
+the original text under the reader's interface, so the language switch never leads to a 404. This
+stage is pure: it reads no files and refuses two sources that would produce one URL.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from dataclasses import dataclass, field
+
+from .config import SECTIONS, SiteConfig
+from .content import SourcePage
+from .errors import Problem, error
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output page: a source shown in a reader's language."""
+
+    lang: str
+    """The reader's language: the interface, the URL and the links are in it."""
+    source: SourcePage
+    """What the page shows; in another language than `lang` when the page is a fallback."""
+    url: str
+    """The path from the site root, without a leading slash, ending in a slash: `es/anuncios/pars/`."""
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.source.lang != self.lang
+
+    @property
+    def section(self) -> str:
+        return self.source.section
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.source.key
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html"
+
+
+@dataclass(frozen=True)
+class PageGroup:
+    """A page in all its languages."""
+
+    key: tuple[str, str]
+    original: SourcePage
+    """The text translations are made from: the default language's, when there is one."""
+    pages: tuple[Page, ...]
+    """One per configured language, in the configuration's order."""
+
+    def page(self, lang: str) -> Page:
+        return next(page for page in self.pages if page.lang == lang)
+
+    @property
+    def translated(self) -> tuple[Page, ...]:
+        return tuple(page for page in self.pages if not page.is_fallback)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    groups: tuple[PageGroup, ...]
+    sources_by_path: dict[str, SourcePage] = field(repr=False)
+
+    groups_by_key: dict[tuple[str, str], PageGroup] = field(repr=False)
+
+    def group(self, key: tuple[str, str]) -> PageGroup:
+        return self.groups_by_key[key]
+
+    def section_pages(self, lang: str, section: str) -> list[Page]:
+        """The pages of a section in a language, in reading order: announcements newest first."""
+        pages = [group.page(lang) for group in self.groups if group.key[0] == section]
+        if section == "announcements":
+            return sorted(
+                pages,
+                key=lambda page: (
+                    -(page.source.date.toordinal() if page.source.date else 0),
+                    page.source.title.casefold(),
+                    page.url,
+                ),
+            )
+        return sorted(pages, key=lambda page: (page.source.title.casefold(), page.url))
+
+    def pages(self) -> list[Page]:
+        return [page for group in self.groups for page in group.pages]
+
+    def find_linked_source(self, from_path: str, target: str) -> SourcePage | None:
+        """The source a relative `.md` link in `from_path` points to, in any language's folder."""
+        wanted = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), target))
+        if wanted in self.sources_by_path:
+            return self.sources_by_path[wanted]
+        # An author who copied the English text keeps English file names; a page with the same
+        # path in another language folder is the same page.
+        content_prefix = posixpath.dirname(posixpath.dirname(posixpath.dirname(from_path)))
+        relative = posixpath.relpath(wanted, content_prefix) if wanted.startswith(content_prefix) else ""
+        parts = relative.split("/")
+        if len(parts) == 3:
+            for code in self.config.language_codes:
+                candidate = posixpath.join(content_prefix, code, parts[1], parts[2])
+                if candidate in self.sources_by_path:
+                    return self.sources_by_path[candidate]
+        return None
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    site: Site | None
+    problems: tuple[Problem, ...]
+
+
+def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...]) -> SiteResult:
+    problems: list[Problem] = []
+    by_key: dict[tuple[str, str], dict[str, SourcePage]] = {}
+    for source in sources:
+        translations = by_key.setdefault(source.key, {})
+        if source.lang in translations:
+            other = translations[source.lang]
+            problems.append(
+                error(
+                    source.path,
+                    None,
+                    f'is a second "{source.lang}" version of the page '
+                    f'{other.path} (both have the translation key "{source.translation_key}")',
+                    "give one of them another file name or translation_key",
+                )
+            )
+            continue
+        translations[source.lang] = source
+
+    groups = []
+    for key in sorted(by_key, key=lambda key: (SECTIONS.index(key[0]), key[1])):
+        translations = by_key[key]
+        original = next(translations[code] for code in config.language_codes if code in translations)
+        pages = []
+        for language in config.languages:
+            source = translations.get(language.code, original)
+            url = f"{language.code}/{language.segment(key[0])}/{source.slug}/"
+            pages.append(Page(language.code, source, url))
+        groups.append(PageGroup(key, original, tuple(pages)))
+
+    problems.extend(_url_collisions(groups))
+    if any(problem.is_error for problem in problems):
+        return SiteResult(None, tuple(problems))
+    site = Site(
+        config, tuple(groups), {source.path: source for source in sources}, {group.key: group for group in groups}
+    )
+    return SiteResult(site, tuple(problems))
+
+
+def _url_collisions(groups: list[PageGroup]) -> list[Problem]:
+    # Case and Unicode normalisation are folded, since case-insensitive file systems (and readers
+    # typing an address) treat `Que` and `que` as one.
+    seen: dict[str, Page] = {}
+    problems = []
+    for group in groups:
+        for page in group.pages:
+            folded = unicodedata.normalize("NFC", page.url).casefold()
+            if folded in seen:
+                other = seen[folded]
+                first, second = sorted({other.source.path, page.source.path})
+                if first == second:
+                    continue
+                problems.append(
+                    error(
+                        second,
+                        None,
+                        f"produces the same address /{page.url} as {first}",
+                        "give one of them another file name or a slug: in its front matter",
+                    )
+                )
+            else:
+                seen[folded] = page
+    return problems

@@ -1,0 +1,140 @@
+"""Reading YAML mappings (site.yaml, front matter) with the line of every value.
+
+PyYAML loses line numbers once it has built Python objects, and it silently keeps the last of two
+duplicate keys. This loader keeps a line for every key and refuses duplicates, so that every later
+validation can point at the exact line. It must never guess at what the author meant: values are
+what YAML says they are, and validators explain YAML's surprises (`no` is False) to the author.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import Problem, error
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers the line of each value and of itself."""
+
+    line: int
+    lines: dict[Any, int]
+    raw: dict[Any, str]
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    mapping = Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.lines = {}
+    mapping.raw = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
+            ) from None
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f'"{key}" is given twice (first on line {mapping.lines[key]}); keep one',
+                key_node.start_mark,
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.lines[key] = value_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode):
+            mapping.raw[key] = value_node.value
+    return mapping
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+@dataclass(frozen=True)
+class YamlResult:
+    mapping: Mapping | None
+    problems: tuple[Problem, ...]
+
+
+def read_mapping(text: str, path: str, first_line: int = 1, what: str = "this file") -> YamlResult:
+    """Parse `text` as one YAML mapping; `first_line` is the file line where `text` starts."""
+    try:
+        value = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        problem_text = exc.problem or "is not valid YAML"
+        hint = "YAML needs `key: value` lines, indented with spaces (never tabs)"
+        if "\t" in text and "tab" in problem_text.lower() or "found character '\\t'" in problem_text:
+            hint = "replace the tab characters with spaces"
+        return YamlResult(None, (error(path, line, f"invalid YAML in {what}: {problem_text}", hint),))
+    except yaml.YAMLError as exc:
+        return YamlResult(None, (error(path, first_line, f"invalid YAML in {what}: {exc}"),))
+    if value is None:
+        empty = Mapping()
+        empty.line, empty.lines, empty.raw = first_line, {}, {}
+        return YamlResult(empty, ())
+    if not isinstance(value, Mapping):
+        return YamlResult(
+            None,
+            (
+                error(
+                    path,
+                    first_line,
+                    f"{what} must be a set of `key: value` lines, but it is a {_yaml_kind(value)}",
+                ),
+            ),
+        )
+    _shift_lines(value, first_line - 1)
+    return YamlResult(value, ())
+
+
+def _shift_lines(value: Any, offset: int) -> None:
+    if isinstance(value, Mapping):
+        value.line += offset
+        value.lines = {key: line + offset for key, line in value.lines.items()}
+        for item in value.values():
+            _shift_lines(item, offset)
+    elif isinstance(value, list):
+        for item in value:
+            _shift_lines(item, offset)
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "single line of text"
+    return type(value).__name__
+
+
+def describe_yaml_value(value: Any, raw: str | None) -> str:
+    """Say what YAML made of a value, for errors about YAML 1.1's surprises."""
+    shown = raw if raw is not None else repr(value)
+    if isinstance(value, bool):
+        return f"`{shown}`, which YAML reads as the yes/no value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"`{shown}`, which YAML reads as the number {value}"
+    if value is None:
+        return "empty"
+    if hasattr(value, "isoformat"):
+        return f"`{shown}`, which YAML reads as a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of `key: value` lines"
+    return f"`{shown}`"

@@ -1,0 +1,120 @@
+"""Shared fixtures: small sites built in tmp_path from the repository's own theme."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import html5lib
+import pytest
+from lxml import etree
+
+from pregon.cli import run
+
+REPO = Path(__file__).resolve().parent.parent
+THEME = ("templates", "translations", "static")
+
+MINIMAL_CONFIG = """\
+base_url: "https://www.example.org/"
+default_language: en
+languages:
+  - code: en
+    name: English
+    direction: ltr
+    site_name: Example City
+    sections: {announcements: announcements, faq: faq, guides: guides}
+  - code: es
+    name: Español
+    direction: ltr
+    site_name: Ciudad de Ejemplo
+    sections: {announcements: anuncios, faq: preguntas-frecuentes, guides: guias}
+"""
+
+
+def page(title: str = "A title", summary: str = "A summary.", body: str = "Some text.", **fields: str) -> str:
+    """The text of a Markdown page with front matter."""
+    lines = [f"title: {title}", f"summary: {summary}", *(f"{key}: {value}" for key, value in fields.items())]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@dataclass
+class BuildRun:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class SiteTree:
+    root: Path
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def write(self, files: dict[str, str | bytes]) -> None:
+        for name, text in files.items():
+            path = self.root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+
+    def html(self, path: str) -> etree._Element:
+        return parse_html((self.out / path).read_bytes())
+
+    def snapshot(self) -> dict[str, str]:
+        """Every output file's hash, to prove a failed build changed nothing."""
+        return {
+            path.relative_to(self.out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(self.out.rglob("*"))
+            if path.is_file()
+        }
+
+
+def parse_html(data: bytes) -> etree._Element:
+    document = html5lib.parse(data, treebuilder="lxml", namespaceHTMLElements=False)
+    return document.getroot()
+
+
+@pytest.fixture
+def site_tree(tmp_path: Path) -> Callable[..., SiteTree]:
+    """A site folder with the repository's theme, the given site.yaml and content files."""
+
+    def make(files: dict[str, str | bytes], config: str = MINIMAL_CONFIG) -> SiteTree:
+        root = tmp_path / "project"
+        for folder in THEME:
+            shutil.copytree(REPO / folder, root / folder)
+        tree = SiteTree(root)
+        tree.write({"site.yaml": config, **files})
+        return tree
+
+    return make
+
+
+@pytest.fixture
+def shipped_site(tmp_path: Path) -> SiteTree:
+    """A copy of the repository's own site (configuration, content and theme)."""
+    root = tmp_path / "shipped"
+    for folder in (*THEME, "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
+    return SiteTree(root)
+
+
+@pytest.fixture
+def build(capsys: pytest.CaptureFixture[str]) -> Callable[..., BuildRun]:
+    """Run `python build.py` in-process on a site folder and capture what it printed."""
+
+    def run_build(tree: SiteTree, *arguments: str) -> BuildRun:
+        capsys.readouterr()
+        code = run(["build", "--site", str(tree.root), *arguments])
+        captured = capsys.readouterr()
+        return BuildRun(code, captured.out, captured.err)
+
+    return run_build
