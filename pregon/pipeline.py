@@ -33,19 +33,25 @@ class BuildReport:
     config: SiteConfig
     site: Site
     pages_per_language: dict[str, int]
-    fallback_pages: int
+    untranslated_per_language: dict[str, int]
     files_written: int
     warnings: tuple[Problem, ...]
     seconds: float
     stage_seconds: dict[str, float]
 
     def summary(self) -> str:
-        counts = ", ".join(f"{code} {count}" for code, count in self.pages_per_language.items())
-        untranslated = f"{self.fallback_pages} untranslated"
-        return (
-            f"Built {sum(self.pages_per_language.values())} pages ({counts}; {untranslated}), "
-            f"{len(self.warnings)} warning(s), in {self.seconds:.2f} s"
+        """One line: pages per language, how many of them are untranslated, warnings and time."""
+        counts = ", ".join(
+            f"{code} {count}"
+            + (
+                f" ({self.untranslated_per_language[code]} untranslated)"
+                if self.untranslated_per_language[code]
+                else ""
+            )
+            for code, count in self.pages_per_language.items()
         )
+        total = sum(self.pages_per_language.values())
+        return f"Built {total} pages: {counts}; {len(self.warnings)} warning(s); {self.seconds:.2f} s"
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -96,12 +102,13 @@ def build(options: BuildOptions) -> BuildReport:
     write_site(rendered.outputs, config.static_dir, options.out_dir)
     stage("write", begun)
 
-    per_language = Counter(page.lang for page in site.pages() if not page.is_fallback)
+    per_language = Counter(page.lang for page in site.pages())
+    untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
     return BuildReport(
         config=config,
         site=site,
         pages_per_language={code: per_language.get(code, 0) for code in config.language_codes},
-        fallback_pages=sum(page.is_fallback for page in site.pages()),
+        untranslated_per_language={code: untranslated.get(code, 0) for code in config.language_codes},
         files_written=len(rendered.outputs),
         warnings=tuple(problem for problem in problems if problem.severity is Severity.WARNING),
         seconds=time.perf_counter() - started,

@@ -119,7 +119,11 @@ def test_guides_have_the_city_shape(built: SiteTree) -> None:
 def test_home_lists_sections_and_landing_offers_both_languages(built: SiteTree) -> None:
     home = built.html("es/index.html")
     assert home.findtext(".//h1") == "Información para residentes"
-    assert [h.text for h in home.findall(".//main//section/h2")] == ["Anuncios", "Preguntas y respuestas", "Guías de acción"]
+    assert [h.text for h in home.findall(".//main//section/h2")] == [
+        "Anuncios",
+        "Preguntas y respuestas",
+        "Guías de acción",
+    ]
     landing = built.html("index.html")
     columns = landing.findall(".//div[@class='landing-columns']/section")
     assert [column.get("lang") for column in columns] == ["en", "es"]
@@ -132,11 +136,13 @@ def test_section_index_lists_announcements_newest_first(
 ) -> None:
     from .conftest import page
 
-    tree = site_tree({
-        "content/en/announcements/old.md": page("Old news", date="2018-01-02"),
-        "content/en/announcements/new.md": page("New news", date="2019-03-04"),
-        "content/en/announcements/middle.md": page("Middle news", date="2018-06-01"),
-    })
+    tree = site_tree(
+        {
+            "content/en/announcements/old.md": page("Old news", date="2018-01-02"),
+            "content/en/announcements/new.md": page("New news", date="2019-03-04"),
+            "content/en/announcements/middle.md": page("Middle news", date="2018-06-01"),
+        }
+    )
     assert build(tree).code == 0
     titles = [a.text for a in tree.html("en/announcements/index.html").findall(".//ul[@class='page-list']/li/a")]
     assert titles == ["New news", "Middle news", "Old news"]
@@ -176,14 +182,16 @@ def test_untranslated_page_falls_back_with_a_notice(
 ) -> None:
     from .conftest import page
 
-    tree = site_tree({
-        "content/en/guides/only-english.md": page("Only in English", body="## Facts\n\nText [home](other.md)."),
-        "content/en/guides/other.md": page("Other guide"),
-        "content/es/guides/otra.md": page("Otra guía", translation_key="other"),
-    })
+    tree = site_tree(
+        {
+            "content/en/guides/only-english.md": page("Only in English", body="## Facts\n\nText [home](other.md)."),
+            "content/en/guides/other.md": page("Other guide"),
+            "content/es/guides/otra.md": page("Otra guía", translation_key="other"),
+        }
+    )
     result = build(tree)
     assert result.code == 0, result.err
-    assert "1 untranslated" in result.out
+    assert "es 2 (1 untranslated)" in result.out
     fallback = tree.html("es/guias/only-english/index.html")
     assert fallback.get("lang") == "es"
     article = fallback.find(".//article")

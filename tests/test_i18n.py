@@ -1,0 +1,110 @@
+"""Catalogs read from .po at build time: missing strings, placeholders, markup, syntax, escaping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import BuildRun, SiteTree, page
+
+PO = "translations/es/LC_MESSAGES/messages.po"
+
+
+def replace_in_catalog(tree: SiteTree, old: str, new: str) -> None:
+    path = tree.root / PO
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_shipped_catalog_is_complete(shipped_site: SiteTree, build: Callable[..., BuildRun]) -> None:
+    result = build(shipped_site, "--strict")
+    assert result.code == 0, result.err
+    assert "; 0 warning(s);" in result.out
+
+
+def test_every_template_string_is_in_the_shipped_catalog(tmp_path: Path, shipped_site: SiteTree) -> None:
+    from pregon.i18n_commands import run
+
+    assert run(shipped_site.root, "extract", None) == 0
+    from babel.messages.pofile import read_po
+
+    with (shipped_site.root / "translations/messages.pot").open("rb") as pot, (shipped_site.root / PO).open("rb") as po:
+        template, catalog = read_po(pot), read_po(po)
+    missing = [m.id for m in template if m.id and (m.id not in catalog or not catalog[m.id].string)]
+    assert missing == []
+
+
+def test_a_missing_string_builds_in_english_with_a_warning_and_strict_fails(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    tree = site_tree({"content/es/faq/a.md": page("A")})
+    replace_in_catalog(tree, 'msgstr "Saltar al contenido principal"', 'msgstr ""')
+    result = build(tree)
+    assert result.code == 0
+    assert f"{PO}: warning: 1 interface string(s) not translated into Español" in result.err
+    assert '"Skip to main content"' in result.err
+    assert tree.html("es/index.html").find(".//a[@class='skip-link']").text == "Skip to main content"
+    strict = build(tree, "--strict")
+    assert strict.code == 1 and f"{PO}: error: 1 interface string(s)" in strict.err
+
+
+def test_renamed_placeholder_is_an_error_with_its_line(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    tree = site_tree({"content/es/faq/a.md": page("A")})
+    replace_in_catalog(tree, 'msgstr "Leer en %(language)s"', 'msgstr "Leer en %(idioma)s"')
+    result = build(tree)
+    assert result.code == 1
+    line = next(n for n, text in enumerate((tree.root / PO).read_text().split("\n"), 1) if "%(idioma)s" in text)
+    assert f'{PO}:{line - 1}: error: the translation of "Read in %(language)s" has placeholders' in result.err
+
+
+def test_markup_in_a_translation_is_refused(site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]) -> None:
+    tree = site_tree({"content/es/faq/a.md": page("A")})
+    replace_in_catalog(tree, 'msgstr "Idioma"', 'msgstr "<script>alert(1)</script>Idioma"')
+    result = build(tree)
+    assert result.code == 1 and 'the translation of "Language" contains HTML markup' in result.err
+
+
+def test_a_syntax_error_names_its_line(site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]) -> None:
+    tree = site_tree({"content/es/faq/a.md": page("A")})
+    replace_in_catalog(tree, 'msgstr "Idioma"', 'msgstr "Idioma')
+    result = build(tree)
+    line = next(n for n, text in enumerate((tree.root / PO).read_text().split("\n"), 1) if text == 'msgstr "Idioma')
+    assert result.code == 1 and f"{PO}:{line}: error: is not a valid catalog line" in result.err
+
+
+def test_wrong_plural_count_and_encoding(site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]) -> None:
+    tree = site_tree({"content/es/faq/a.md": page("A")})
+    replace_in_catalog(tree, "nplurals=2", "nplurals=3")
+    result = build(tree)
+    assert (
+        result.code == 1
+        and "this plural entry has 2 forms, but the catalog's Plural-Forms header says nplurals=3" in result.err
+    )
+    path = tree.root / PO
+    path.write_bytes(path.read_text().replace("nplurals=3", "nplurals=2").encode("latin-1"))
+    result = build(tree)
+    assert result.code == 1 and f"{PO}:" in result.err and "is not UTF-8 text" in result.err
+
+
+def test_fuzzy_translations_are_not_used(site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]) -> None:
+    tree = site_tree({"content/es/faq/a.md": page("A")})
+    replace_in_catalog(tree, 'msgid "Skip to main content"', '#, fuzzy\nmsgid "Skip to main content"')
+    result = build(tree)
+    assert result.code == 0 and "fuzzy translation(s) are not used until reviewed" in result.err
+    assert tree.html("es/index.html").find(".//a[@class='skip-link']").text == "Skip to main content"
+
+
+def test_catalog_commands_extract_update_init_compile(shipped_site: SiteTree) -> None:
+    from pregon.i18n_commands import run
+
+    root = shipped_site.root
+    assert run(root, "extract", None) == 0
+    assert run(root, "init", "fr") == 0
+    assert (root / "translations/fr/LC_MESSAGES/messages.po").is_file()
+    assert run(root, "update", None) == 0
+    assert run(root, "compile", None) == 0
+    assert (root / "translations/es/LC_MESSAGES/messages.mo").is_file()
+    assert run(root, "init", None) == 2

@@ -1,0 +1,93 @@
+"""Markdown: anchors, `.md` links, sanitizing raw HTML, FAQ questions."""
+
+from __future__ import annotations
+
+from pregon.content import SourcePage
+from pregon.errors import Severity
+from pregon.markdown import MarkdownRenderer, Rendered
+
+from .conftest import parse_html
+
+
+def source(body: str, section: str = "guides") -> SourcePage:
+    return SourcePage(
+        path="content/en/guides/x.md",
+        lang="en",
+        section=section,
+        stem="x",
+        title="T",
+        summary="S",
+        date=None,
+        updated=None,
+        slug="x",
+        translation_key="x",
+        draft=False,
+        body=body,
+        body_line=5,
+    )
+
+
+def render(body: str, section: str = "guides") -> Rendered:
+    targets = {"other.md": ("../other/index.html", "https://example.org/en/guides/other/")}
+    return MarkdownRenderer().render(source(body, section), targets.get)
+
+
+def body_of(rendered: Rendered):  # type: ignore[no-untyped-def]
+    return parse_html(f"<div id='root'>{rendered.html}</div>".encode()).find(".//div[@id='root']")
+
+
+def test_md_links_are_rewritten_with_their_print_address() -> None:
+    rendered = render("See [the other guide](other.md#facts).")
+    link = body_of(rendered).find(".//a")
+    assert link.get("href") == "../other/index.html#facts"
+    assert link.get("data-print-url") == "https://example.org/en/guides/other/#facts"
+    assert rendered.problems == ()
+
+
+def test_a_link_to_no_page_is_an_error_on_its_line() -> None:
+    rendered = render("Intro\n\nSee [this](missing.md).")
+    (problem,) = rendered.problems
+    assert problem.severity is Severity.ERROR and problem.line == 7 and "missing.md" in problem.message
+
+
+def test_heading_anchors_are_stable_ascii_and_unique() -> None:
+    rendered = render("## ¿Qué es PARS?\n\ntext\n\n## ¿Qué es PARS?\n")
+    ids = [h.get("id") for h in body_of(rendered).findall("h2")]
+    assert ids == ["que-es-pars", "que-es-pars_1"]
+    assert [h.text for h in rendered.headings] == ["¿Qué es PARS?", "¿Qué es PARS?"]
+
+
+def test_faq_questions_and_answers_are_collected() -> None:
+    rendered = render("## One?\n\nFirst *answer* & more.\n\n- a\n- b\n\n## Two?\n\nSecond.", section="faq")
+    assert [(q.anchor, q.question, q.answer) for q in rendered.questions] == [
+        ("one", "One?", "First answer & more. a b"),
+        ("two", "Two?", "Second."),
+    ]
+
+
+def test_raw_html_is_sanitized_and_the_author_warned() -> None:
+    rendered = render(
+        'Hello\n\n<script>alert(1)</script>\n\n<p onclick="steal()">Hi</p>\n\n<iframe src="https://x"></iframe>\n\n'
+        '<span lang="en">kept</span>'
+    )
+    root = body_of(rendered)
+    assert root.find(".//script") is None and root.find(".//iframe") is None
+    assert root.find(".//p[@onclick]") is None
+    assert root.find(".//span[@lang='en']").text == "kept"
+    (problem,) = rendered.problems
+    assert problem.severity is Severity.WARNING
+    assert "<script>" in problem.message and "onclick attribute" in problem.message and "<iframe>" in problem.message
+
+
+def test_javascript_links_in_any_case_are_removed() -> None:
+    rendered = render("[a](JaVaScRiPt:alert(1)) [b](data:text/html,x) [c](https://example.org/)")
+    hrefs = [a.get("href") for a in body_of(rendered).findall(".//a")]
+    assert hrefs == [None, None, "https://example.org/"]
+    assert len([p for p in rendered.problems if p.severity is Severity.WARNING]) == 2
+
+
+def test_image_alt_text_and_link_titles_are_escaped() -> None:
+    rendered = render('![x"><svg onload=alert(1)>](a.png) [t](https://e.org "\\"><script>x</script>")')
+    root = body_of(rendered)
+    assert root.find(".//svg") is None and root.find(".//script") is None
+    assert root.find(".//img").get("alt") == 'x"><svg onload=alert(1)>'
