@@ -50,7 +50,8 @@ BAD_INPUTS: dict[str, tuple[dict[str, str | bytes], str]] = {
     ),
     "po syntax": (
         {
-            PO: 'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\nmsgid "Language"\nmsgstr "Idioma\n'
+            PO: 'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+            'msgid "Language"\nmsgstr "Idioma\n'
         },
         f"{PO}:6: error: is not a valid catalog line",
     ),
