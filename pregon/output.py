@@ -12,7 +12,8 @@ import ctypes.util
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, error
@@ -51,24 +52,29 @@ def check_paths(outputs: Iterable[Output], static_dir: Path) -> list[Problem]:
     return problems
 
 
-def write_site(outputs: Iterable[Output], static_dir: Path, out_dir: Path) -> None:
-    """Write everything beside `out_dir`, then put it in `out_dir`'s place in one step."""
+@contextmanager
+def staged_site(out_dir: Path) -> Iterator[Path]:
+    """A fresh folder beside `out_dir` to build into; swapped in if the block succeeds, removed if not."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
     try:
-        if static_dir.is_dir():
-            shutil.copytree(static_dir, temp / "static", symlinks=False)
-        for output in outputs:
-            target = temp / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.content)
+        yield temp
         _normalise_permissions(temp)
         _swap_in(temp, out_dir)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def write_outputs(outputs: Iterable[Output], static_dir: Path, folder: Path) -> None:
+    if static_dir.is_dir():
+        shutil.copytree(static_dir, folder / "static", symlinks=False)
+    for output in outputs:
+        target = folder / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.content)
 
 
 def remove_leftovers(out_dir: Path) -> None:

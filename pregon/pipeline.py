@@ -15,7 +15,8 @@ from .config import SiteConfig, load_config
 from .content import load_content
 from .errors import BuildFailed, Problem, Severity, error
 from .i18n import load_catalogs
-from .output import check_paths, write_site
+from .output import check_paths, staged_site, write_outputs
+from .search import index_for_search
 from .render import Renderer
 from .site import Site, link_translations
 
@@ -98,9 +99,16 @@ def build(options: BuildOptions) -> BuildReport:
     if _has_errors(problems, options.strict):
         raise BuildFailed(_final(problems, options.strict))
 
-    begun = time.perf_counter()
-    write_site(rendered.outputs, config.static_dir, options.out_dir)
-    stage("write", begun)
+    with staged_site(options.out_dir) as folder:
+        begun = time.perf_counter()
+        write_outputs(rendered.outputs, config.static_dir, folder)
+        stage("write", begun)
+        begun = time.perf_counter()
+        search_problems = index_for_search(folder)
+        problems.extend(search_problems)
+        stage("search", begun)
+        if _has_errors(search_problems, options.strict):
+            raise BuildFailed(_final(problems, options.strict))
 
     per_language = Counter(page.lang for page in site.pages())
     untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)

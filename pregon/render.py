@@ -110,6 +110,7 @@ class Renderer:
         for language in self.config.languages:
             outputs.extend(self._guarded(lambda language=language: self._home(language)))
             outputs.extend(self._guarded(lambda language=language: self._feed(language)))
+            outputs.extend(self._guarded(lambda language=language: self._search(language)))
             for section in SECTIONS:
                 outputs.extend(
                     self._guarded(lambda language=language, section=section: self._section(language, section))
@@ -217,6 +218,23 @@ class Renderer:
             canonical=self.absolute(homes[language.code]),
             switch=self._switch(here, homes),
             feed=self._feed_link(here, language),
+        )
+
+    def _search(self, language: Language) -> Iterator[Output]:
+        urls = {other.code: f"{other.code}/search/" for other in self.config.languages}
+        here = urls[language.code] + "index.html"
+        all_sections = [
+            (section, self._links(here, self.site.section_pages(language.code, section))) for section in SECTIONS
+        ]
+        yield self._render(
+            language,
+            "search.html",
+            here,
+            all_sections=all_sections,
+            alternates=self._alternates(urls, urls[self.config.default_language]),
+            canonical=self.absolute(urls[language.code]),
+            switch=self._switch(here, urls),
+            noindex=True,
         )
 
     def _section(self, language: Language, section: str) -> Iterator[Output]:

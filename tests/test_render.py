@@ -36,7 +36,7 @@ def link_target(tree: SiteTree, page: Path, href: str) -> Path:
 
 def test_every_page_has_language_title_description_canonical_and_alternates(built: SiteTree) -> None:
     pages = html_pages(built)
-    assert len(pages) == 17  # landing, 2 homes, 6 section indexes, 8 pages
+    assert len(pages) == 19  # landing, 2 homes, 6 section indexes, 2 search pages, 8 pages
     for path in pages:
         root = parse_html(path.read_bytes())
         assert root.get("lang") in ("en", "es"), path
@@ -127,7 +127,7 @@ def test_home_lists_sections_and_landing_offers_both_languages(built: SiteTree) 
     landing = built.html("index.html")
     columns = landing.findall(".//div[@class='landing-columns']/section")
     assert [column.get("lang") for column in columns] == ["en", "es"]
-    assert columns[1].find(".//a[@class='button']").text == "Leer en Español"
+    assert columns[1].find(".//a[@class='button']").text == "Leer en español"
     assert landing.find(".//head/link[@hreflang='x-default']").get("href") == "https://www.example.org/pregon/"
 
 
