@@ -16,8 +16,8 @@ from .content import load_content
 from .errors import BuildFailed, Problem, Severity, error
 from .i18n import load_catalogs
 from .output import check_paths, staged_site, write_outputs
-from .search import index_for_search
 from .render import Renderer
+from .search import index_for_search
 from .site import Site, link_translations
 
 

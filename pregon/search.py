@@ -50,4 +50,14 @@ def index_for_search(folder: Path) -> list[Problem]:
                 "run `python -m pagefind --site SITE` to see Pagefind's full message",
             )
         ]
+    _sort_entry_file(folder / SEARCH_FOLDER / "pagefind-entry.json")
     return []
+
+
+def _sort_entry_file(entry: Path) -> None:
+    # Pagefind writes its languages in hash-map order, which changes from run to run; the same
+    # input must build the same bytes, so the keys are put in a fixed order.
+    if entry.is_file():
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        entry.write_text(text, encoding="utf-8")

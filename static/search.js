@@ -19,8 +19,11 @@ function resultItem(data) {
 }
 
 async function search(query) {
-  const pagefind = await import(form.dataset.searchBundle);
-  await pagefind.options({ excerptLength: 24 });
+  // import() resolves against this script, not the page: make the address absolute first.
+  const bundle = new URL(form.dataset.searchBundle, document.baseURI);
+  const pagefind = await import(bundle.href);
+  // Result addresses start at the site's root, which may sit below the host's root.
+  await pagefind.options({ excerptLength: 24, baseUrl: new URL("../", bundle).pathname });
   const found = await pagefind.search(query);
   const list = results.querySelector("ol");
   list.replaceChildren();
