@@ -232,3 +232,19 @@ def test_untranslated_page_falls_back_with_a_notice(
 )
 def test_relative_url(here: str, target: str, expected: str) -> None:
     assert relative_url(here, target) == expected
+
+
+VAGUE_LINK_TEXTS = {"click here", "here", "more", "read more", "link", "haga clic aquí", "aquí", "más", "leer más"}
+
+
+def test_link_texts_say_where_they_go(built: SiteTree) -> None:
+    for path in html_pages(built):
+        for anchor in parse_html(path.read_bytes()).iter("a"):
+            text = " ".join("".join(anchor.itertext()).split())
+            assert text and text.casefold() not in VAGUE_LINK_TEXTS, f"{path}: {text!r}"
+
+
+def test_english_passages_in_spanish_pages_are_marked(built: SiteTree) -> None:
+    root = built.html("es/preguntas-frecuentes/que-es-pars/index.html")
+    (span,) = root.findall(".//div[@class='body']//span[@lang='en']")
+    assert span.text == "Preliminary Arraignment Reporting System"
