@@ -20,6 +20,8 @@ from .yaml_fields import Mapping, describe_yaml_value, read_mapping
 
 MAX_TITLE_LENGTH = 200
 MAX_SUMMARY_LENGTH = 1000
+MAX_FILE_BYTES = 2_000_000
+"""Far above any real page; a bigger file is almost always something pasted or saved by mistake."""
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FIELDS = {"title", "summary", "date", "updated", "slug", "translation_key", "draft"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -184,6 +186,16 @@ def parse_page(
     raw: bytes, shown: str, lang: str, section: str, stem: str, problems: list[Problem]
 ) -> SourcePage | None:
     """Bytes of one Markdown file -> SourcePage, or None with the reasons added to `problems`."""
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(
+            error(
+                shown,
+                None,
+                f"the file is {len(raw) / 1_000_000:.1f} MB; a page may be at most {MAX_FILE_BYTES // 1_000_000} MB",
+                "split it into several pages, or check that nothing was pasted into it by mistake",
+            )
+        )
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -233,7 +245,15 @@ def parse_page(
     if fields is None:
         return None
     if not body.strip():
-        problems.append(warning(shown, closing + 1, "the page has no text after its front matter"))
+        problems.append(
+            error(
+                shown,
+                closing + 1,
+                "the page has no text after its front matter",
+                "write the page's text below the closing --- line, or mark it draft: true",
+            )
+        )
+        return None
     slug = fields["slug"] or slugify(stem)
     if not slug:
         problems.append(
@@ -287,6 +307,7 @@ def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: 
                 shown,
                 fields.line_of("draft"),
                 f"draft must be true or false, but it is {describe_yaml_value(draft, fields.raw.get('draft'))}",
+                "write draft: true to keep the page unpublished, or remove the line",
             )
         )
     if date and updated and updated < date:

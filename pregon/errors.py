@@ -61,8 +61,8 @@ def format_problem(problem: Problem) -> str:
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
-    """Errors in file order, so a reader fixes them top to bottom."""
-    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))
+    """Errors in file order, each once, so a reader fixes them top to bottom."""
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message, p.severity.value))
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -127,7 +127,12 @@ class Renderer:
             return list(produce())
         except jinja2.TemplateSyntaxError as exc:
             self.problems.append(
-                error(f"templates/{exc.name or exc.filename}", exc.lineno, f"template syntax error: {exc.message}")
+                error(
+                    f"templates/{exc.name or exc.filename}",
+                    exc.lineno,
+                    f"template syntax error: {exc.message}",
+                    "check the tag on that line against the other templates; every {% if %} needs an {% endif %}",
+                )
             )
         except jinja2.UndefinedError as exc:
             where = _template_frame()

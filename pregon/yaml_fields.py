@@ -29,6 +29,14 @@ class Mapping(dict[Any, Any]):
         return self.lines.get(key, self.line)
 
 
+class _FieldError(yaml.constructor.ConstructorError):
+    """A mistake in one key, with what to do about it."""
+
+    def __init__(self, problem: str, hint: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, problem, mark)
+        self.hint = hint
+
+
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     line_offset = 0
     """Added to every line, since front matter starts below the first line of its file."""
@@ -46,14 +54,22 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Mappi
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word, not a list or mapping", key_node.start_mark
+            raise _FieldError(
+                "a key must be a plain word, not a list or mapping",
+                "write each field as `name: value`",
+                key_node.start_mark,
             ) from None
+        if not isinstance(key, str):
+            raise _FieldError(
+                f"the key `{key_node.value}` is not read as a word: YAML reads it as "
+                f"{yaml_reading(key) or 'something other than text'}",
+                f'put it in quotes ("{key_node.value}":) if you meant the word',
+                key_node.start_mark,
+            )
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None,
-                None,
-                f'"{key}" is given twice (first on line {mapping.lines[key]}); keep one',
+            raise _FieldError(
+                f'"{key}" is given twice (first on line {mapping.lines[key]})',
+                "keep only one of them: YAML would silently use the last",
                 key_node.start_mark,
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -88,10 +104,9 @@ def read_mapping(text: str, path: str, first_line: int = 1, what: str = "this fi
     loader.line_offset = first_line - 1
     try:
         value = loader.get_single_data()
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        line = first_line + mark.line if mark is not None else first_line
-        return YamlResult(None, (error(path, line, f"in {what}: {exc.problem}"),))
+    except _FieldError as exc:
+        line = first_line + exc.problem_mark.line if exc.problem_mark is not None else first_line
+        return YamlResult(None, (error(path, line, f"in {what}: {exc.problem}", exc.hint),))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
@@ -116,6 +131,7 @@ def read_mapping(text: str, path: str, first_line: int = 1, what: str = "this fi
                     path,
                     first_line,
                     f"{what} must be a set of `key: value` lines, but it is a {_yaml_kind(value)}",
+                    "write one field per line, such as `title: What is PARS?`",
                 ),
             ),
         )
@@ -130,17 +146,27 @@ def _yaml_kind(value: Any) -> str:
     return type(value).__name__
 
 
+def yaml_reading(value: Any) -> str | None:
+    """What YAML turned a plain word into, when it is not text: `no` -> "the yes/no value false"."""
+    if isinstance(value, bool):
+        return f"the yes/no value {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if hasattr(value, "isoformat"):
+        return "a date"
+    if value is None:
+        return "nothing (an empty value)"
+    return None
+
+
 def describe_yaml_value(value: Any, raw: str | None) -> str:
     """Say what YAML made of a value, for errors about YAML 1.1's surprises."""
     shown = raw if raw is not None else repr(value)
-    if isinstance(value, bool):
-        return f"`{shown}`, which YAML reads as the yes/no value {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"`{shown}`, which YAML reads as the number {value}"
     if value is None:
         return "empty"
-    if hasattr(value, "isoformat"):
-        return f"`{shown}`, which YAML reads as a date"
+    reading = yaml_reading(value)
+    if reading is not None:
+        return f"`{shown}`, which YAML reads as {reading}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

@@ -20,55 +20,6 @@ GOOD = {
 }
 PO = "translations/es/LC_MESSAGES/messages.po"
 
-BAD_INPUTS: dict[str, tuple[dict[str, str | bytes], str]] = {
-    "malformed YAML": (
-        {"content/en/faq/bad.md": "---\ntitle: [oops\nsummary: x\n---\n"},
-        "content/en/faq/bad.md:3: error",
-    ),
-    "missing field": (
-        {"content/en/faq/bad.md": "---\ntitle: T\n---\n"},
-        'content/en/faq/bad.md:2: error: missing required field "summary"',
-    ),
-    "wrong type": ({"content/en/faq/bad.md": page(title="no")}, 'content/en/faq/bad.md:2: error: "title" must be text'),
-    "unknown section": ({"content/en/news/bad.md": page()}, 'content/en/news: error: unknown section "news"'),
-    "unknown language": ({"content/de/faq/bad.md": page()}, 'content/de: error: "de" is not a language'),
-    "two files one URL": (
-        {"content/en/faq/What.md": page(translation_key="other")},
-        "produces the same address /en/faq/what/",
-    ),
-    "slug outside": (
-        {"content/en/faq/bad.md": page(slug="../../../etc/passwd")},
-        'content/en/faq/bad.md:4: error: "slug" cannot be used in a URL',
-    ),
-    "not UTF-8": (
-        {"content/en/faq/bad.md": page(body="caf\xe9").encode("cp1252")},
-        "content/en/faq/bad.md:5: error: is not UTF-8 text",
-    ),
-    "missing link": (
-        {"content/en/faq/bad.md": page(body="Intro.\n\n[x](nowhere.md)")},
-        'content/en/faq/bad.md:7: error: link to "nowhere.md"',
-    ),
-    "po syntax": (
-        {
-            PO: 'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
-            'msgid "Language"\nmsgstr "Idioma\n'
-        },
-        f"{PO}:6: error: is not a valid catalog line",
-    ),
-    "po placeholders": (
-        {PO: 'msgid ""\nmsgstr ""\n\nmsgid "Read in %(language)s"\nmsgstr "Leer en %(lengua)s"\n'},
-        f'{PO}:4: error: the translation of "Read in %(language)s" has placeholders',
-    ),
-    "template syntax": (
-        {"templates/section.html": "{% extends 'base.html' %}\n{% block main %}{% if %}{% endblock %}"},
-        "templates/section.html:2: error: template syntax error",
-    ),
-    "unknown template variable": (
-        {"templates/section.html": "{% extends 'base.html' %}\n{% block main %}{{ nope }}{% endblock %}"},
-        "templates/section.html:2: error: template error: 'nope' is undefined",
-    ),
-}
-
 
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {
@@ -76,24 +27,6 @@ def tree_hashes(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_fails_clearly_and_keeps_the_previous_site(
-    case: str, site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
-) -> None:
-    tree = site_tree(GOOD)
-    assert build(tree).code == 0
-    before = tree.snapshot()
-    files, expected = BAD_INPUTS[case]
-    tree.write(files)
-    result = build(tree)
-    assert result.code == 1
-    assert expected in result.err, result.err
-    assert "Traceback" not in result.err
-    assert result.err.rstrip().endswith("was left as it was.")
-    assert tree.snapshot() == before
-    assert sorted(p.name for p in tree.root.iterdir() if p.name.startswith(".pregon")) == []
 
 
 def test_summary_line_and_exit_code(site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]) -> None:

@@ -1,0 +1,61 @@
+"""Writes docs/ERRORS.md: every case of the bad-input catalogue with the message the build gives for it.
+
+Usage: python scripts/error_catalogue.py   (runs each case of tests/test_bad_input.py in a temporary folder)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pregon.cli import run  # noqa: E402
+from tests.conftest import MINIMAL_CONFIG, THEME, SiteTree  # noqa: E402
+from tests.test_bad_input import CASES, GOOD  # noqa: E402
+
+
+def message_for(case_index: int) -> tuple[str, str]:
+    case = CASES[case_index]
+    with tempfile.TemporaryDirectory() as temp:
+        tree = SiteTree(Path(temp) / "project")
+        for folder in THEME:
+            shutil.copytree(REPO / folder, tree.root / folder)
+        tree.write({"site.yaml": MINIMAL_CONFIG, **GOOD})
+        case.change(tree)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            run(["build", "--site", str(tree.root)])
+    lines = err.getvalue().split("\n")
+    for number, line in enumerate(lines[:-1]):
+        if ": error: " in line and case.message in line + lines[number + 1]:
+            return line.split(": error: ", 1)[1], lines[number + 1].strip()
+    raise SystemExit(f"case {case.name!r} did not give its message:\n{err.getvalue()}")
+
+
+def main() -> None:
+    rows = [
+        "# What each error means",
+        "",
+        "Every mistake in the sources stops the build with exit status 1, names the file (and the line, where",
+        "there is one), says what to do on the line below, and leaves the site that was built before exactly as",
+        "it was. This table lists the catalogue the tests check (`tests/test_bad_input.py`), with the message",
+        "the build gives; it is written by `python scripts/error_catalogue.py`.",
+        "",
+        "| case | where | message | what to do |",
+        "| --- | --- | --- | --- |",
+    ]
+    for index, case in enumerate(CASES):
+        message, hint = message_for(index)
+        cells = [case.name, f"`{case.where}`", message, hint]
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    (REPO / "docs/ERRORS.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
