@@ -25,6 +25,7 @@ MAX_FILE_BYTES = 2_000_000
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FIELDS = {"title", "summary", "date", "updated", "slug", "translation_key", "draft"}
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,19 @@ def parse_page(
     if result.mapping is None:
         return None
     body = "\n".join(lines[closing + 1 :])
+    control = _CONTROL_CHARACTER.search(body)
+    if control is not None:
+        # Invisible characters pasted from other programs make invalid HTML; they are never meant.
+        line = closing + 2 + body.count("\n", 0, control.start())
+        problems.append(
+            warning(
+                shown,
+                line,
+                f"removed invisible control character(s) such as U+{ord(control.group()):04X}",
+                "nothing to do, unless text is missing there",
+            )
+        )
+        body = _CONTROL_CHARACTER.sub("", body)
     fields = _validate_front_matter(result.mapping, shown, section, problems)
     if fields is None:
         return None

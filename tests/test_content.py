@@ -134,3 +134,10 @@ def test_drafts_are_not_published(site_tree: Callable[..., SiteTree], build: Cal
     assert build(tree).code == 0
     assert not (tree.out / "en/faq/draft").exists() and (tree.out / "en/faq/a-title").exists() is False
     assert (tree.out / "en/faq/real/index.html").is_file()
+
+
+def test_invisible_control_characters_are_removed_with_a_warning() -> None:
+    source, problems = parse(page(body="one\ntw\x0bo\x00"))
+    assert source is not None and source.body == "one\ntwo\n"
+    (problem,) = problems
+    assert not problem.is_error and problem.line == 6 and "U+000B" in problem.message
