@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
@@ -63,6 +65,16 @@ class LanguageCatalog:
     def format_date(self, date: datetime.date) -> str:
         return format_date(date, format="long", locale=self.language.locale)
 
+    def format_size(self, size: int) -> str:
+        """A file size for readers deciding whether to download: `38 KB`, `1,2 MB`."""
+        if size < 1_000_000:
+            return f"{format_decimal(max(1, round(size / 1000)), locale=self.language.locale)} KB"
+        return f"{format_decimal(round(size / 1_000_000, 1), locale=self.language.locale)} MB"
+
+    def format_list(self, items: list[str]) -> str:
+        """`English and Spanish`, `inglés y español`, in the reader's language."""
+        return format_list(items, locale=self.language.locale)
+
 
 @dataclass(frozen=True)
 class CatalogResult:
@@ -77,6 +89,7 @@ def catalog_path(config: SiteConfig, code: str) -> Path:
 def load_catalogs(config: SiteConfig) -> CatalogResult:
     catalogs: dict[str, LanguageCatalog] = {}
     problems: list[Problem] = []
+    template_ids = _template_ids(config.translations_dir / "messages.pot")
     for language in config.languages:
         path = catalog_path(config, language.code)
         shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
@@ -86,7 +99,20 @@ def load_catalogs(config: SiteConfig) -> CatalogResult:
         catalog = read_catalog(path.read_bytes(), shown, language, problems)
         if catalog is not None:
             catalogs[language.code] = catalog
+    # Strings the templates use only in some cases (a date that no page has yet) are reported too.
+    for catalog in catalogs.values():
+        if catalog.needs_translation:
+            catalog.missing.update(template_ids - catalog.translated_ids)
     return CatalogResult(catalogs, tuple(problems))
+
+
+def _template_ids(template: Path) -> set[str]:
+    """The msgids of messages.pot, if the site has one and it reads; the build itself never needs it."""
+    try:
+        with template.open("rb") as file:
+            return {str(m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(file) if m.id}
+    except (OSError, PoFileError, ValueError):
+        return set()
 
 
 def read_catalog(raw: bytes, shown: str, language: Language, problems: list[Problem]) -> LanguageCatalog | None:
@@ -199,8 +225,8 @@ def _syntax_problems(text: str, shown: str) -> list[Problem]:
 def _message_problems(catalog: Catalog, text: str, shown: str) -> list[Problem]:
     problems = []
     for message in catalog:
-        if not message.id or not _is_translated(message.string):
-            continue
+        if not message.id or message.fuzzy or not _is_translated(message.string):
+            continue  # fuzzy entries are guesses that gettext does not use; they are reported apart
         line = message.lineno
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         strings = [message.string] if isinstance(message.string, str) else list(message.string or ())
@@ -229,6 +255,8 @@ def _message_problems(catalog: Catalog, text: str, shown: str) -> list[Problem]:
                 )
                 break
     for message, errors in catalog.check():
+        if message.fuzzy:
+            continue
         for problem in errors:
             if "placeholder" in str(problem):
                 continue  # already reported above, in plainer words

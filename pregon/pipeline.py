@@ -16,9 +16,13 @@ from .content import load_content
 from .errors import BuildFailed, Problem, Severity, error
 from .i18n import load_catalogs
 from .output import check_paths, staged_site, write_outputs
+from .pdf import load_engine, prune_cache
 from .render import Renderer
 from .search import index_for_search
 from .site import Site, link_translations
+
+CACHE_FOLDER = ".pregon-cache"
+"""Beside site.yaml: what earlier builds made that a later one may reuse (printed guides)."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,11 @@ def build(options: BuildOptions) -> BuildReport:
     site = site_result.site
 
     begun = time.perf_counter()
-    rendered = Renderer(site, catalogs.catalogs).render_all()
+    pdf_engine, pdf_problems = load_engine(
+        config.static_dir, config.root / CACHE_FOLDER, config.static_dir / "print.css"
+    )
+    problems.extend(pdf_problems)
+    rendered = Renderer(site, catalogs.catalogs, pdf_engine).render_all()
     problems.extend(rendered.problems)
     problems.extend(check_paths(rendered.outputs, config.static_dir))
     stage("render", begun)
@@ -110,6 +118,8 @@ def build(options: BuildOptions) -> BuildReport:
         if _has_errors(search_problems, options.strict):
             raise BuildFailed(_final(problems, options.strict))
 
+    if pdf_engine is not None:
+        prune_cache(pdf_engine)
     per_language = Counter(page.lang for page in site.pages())
     untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
     return BuildReport(

@@ -22,6 +22,7 @@ from .config import SECTIONS, Language, SiteConfig
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
 from .markdown import MarkdownRenderer, Rendered
+from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
 
 HOME_ANNOUNCEMENTS = 5
@@ -47,6 +48,15 @@ class LanguageLink:
 
 
 @dataclass(frozen=True)
+class Download:
+    """A printed edition of a guide, in one language or several (a bilingual handout)."""
+
+    path: str
+    languages: tuple[Language, ...]
+    size: int
+
+
+@dataclass(frozen=True)
 class RenderResult:
     outputs: tuple[Output, ...]
     problems: tuple[Problem, ...]
@@ -65,7 +75,7 @@ def relative_url(here: str, target: str) -> str:
 class Renderer:
     """Renders a Site; holds the per-language environments and the Markdown converter."""
 
-    def __init__(self, site: Site, catalogs: dict[str, LanguageCatalog]) -> None:
+    def __init__(self, site: Site, catalogs: dict[str, LanguageCatalog], pdf_engine: PdfEngine | None = None) -> None:
         self.site = site
         self.config: SiteConfig = site.config
         self.catalogs = catalogs
@@ -73,6 +83,9 @@ class Renderer:
         loader = jinja2.FileSystemLoader(self.config.templates_dir)
         self.environments = {code: self._environment(loader, catalogs[code]) for code in self.config.language_codes}
         self.problems: list[Problem] = []
+        self.pdf_engine = pdf_engine
+        self._printed: dict[tuple[str, str], list[Download]] = {}
+        self._pdf_outputs: list[Output] = []
 
     def _environment(self, loader: jinja2.BaseLoader, catalog: LanguageCatalog) -> jinja2.Environment:
         environment = jinja2.Environment(
@@ -86,6 +99,10 @@ class Renderer:
             catalog.gettext, catalog.ngettext, newstyle=True
         )
         environment.filters["date"] = catalog.format_date
+        environment.filters["filesize"] = catalog.format_size
+        environment.filters["language_list"] = lambda languages: catalog.format_list(
+            [self.language_name(language.code, catalog.language) for language in languages]
+        )
         environment.filters["language_name"] = lambda code: self.language_name(code, catalog.language)
         environment.globals.update(
             url=_url,
@@ -118,6 +135,7 @@ class Renderer:
         for group in self.site.groups:
             for page in group.pages:
                 outputs.extend(self._guarded(lambda group=group, page=page: [self._page(group, page)]))
+        outputs.extend(self._pdf_outputs)
         self.problems.extend(self._missing_strings())
         return RenderResult(tuple(outputs), tuple(self.problems))
 
@@ -281,7 +299,74 @@ class Renderer:
             canonical=self.absolute(original.url if page.is_fallback else page.url),
             noindex=page.is_fallback,
             switch=self._switch(here, urls),
+            downloads=[
+                {"href": relative_url(here, download.path), "languages": download.languages, "size": download.size}
+                for download in self._printed_editions(group)
+                if page.source.lang in [language.code for language in download.languages]
+            ],
         )
+
+    # Printed guides ------------------------------------------------------------------------------
+
+    def _printed_editions(self, group: PageGroup) -> list[Download]:
+        """The PDFs of a guide: one per translation, and a bilingual handout per translated language."""
+        if group.key[0] != "guides" or self.pdf_engine is None:
+            return []
+        if group.key not in self._printed:
+            translated = group.translated
+            default = next((page for page in translated if page.lang == self.config.default_language), None)
+            sets: list[tuple[Page, ...]] = [(page,) for page in translated]
+            if default is not None:
+                sets += [(default, page) for page in translated if page is not default]
+            downloads = []
+            for pages in sets:
+                languages_suffix = "" if len(pages) == 1 else "-" + "-".join(page.lang for page in pages)
+                path = pages[0].url + pages[0].source.slug + languages_suffix + ".pdf"
+                content = self._print(pages)
+                self._pdf_outputs.append(Output(path, content))
+                languages = tuple(self.config.language(page.lang) for page in pages)
+                downloads.append(Download(path, languages, len(content)))
+            self._printed[group.key] = downloads
+        return self._printed[group.key]
+
+    def _print(self, pages: tuple[Page, ...]) -> bytes:
+        assert self.pdf_engine is not None
+        editions = []
+        for page in pages:
+            language = self.config.language(page.lang)
+            url = self.absolute(page.url)
+
+            def absolute_links(target: str, page: Page = page) -> tuple[str, str] | None:
+                linked = self.site.find_linked_source(page.source.path, target)
+                if linked is None:
+                    return None
+                address = self.absolute(self.site.group(linked.key).page(page.lang).url)
+                return address, address
+
+            rendered = self.markdown.render(page.source, absolute_links)
+            editions.append(
+                self._render_fragment(
+                    language,
+                    "print_edition.html",
+                    page.output_path,
+                    source=page.source,
+                    body=Markup(rendered.html),
+                    qr_code=Markup(qr_code_svg(url)),
+                    page_url=url,
+                )
+            )
+        first = self.config.language(pages[0].lang)
+        html = (
+            self.environments[first.code]
+            .get_template("print.html")
+            .render(
+                here=pages[0].output_path,
+                editions=editions,
+                paper=self.config.paper,
+                title=" / ".join(page.source.title for page in pages),
+            )
+        )
+        return self.pdf_engine.render(html)
 
     def _markdown(self, page: Page, here: str) -> Rendered:
         def resolve(target: str) -> tuple[str, str] | None:

@@ -1,0 +1,185 @@
+"""Printed guides: WeasyPrint PDFs read back with poppler and zbar, as a community group would print them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, BuildRun, SiteTree, page
+
+GUIDES = {
+    "en/guides/know-your-rights-at-home/know-your-rights-at-home.pdf": (
+        "If immigration agents come to your door",
+        ["Facts", "Ways to help", "Other resources"],
+        "https://www.example.org/pregon/en/guides/know-your-rights-at-home/",
+    ),
+    "es/guias/sus-derechos-en-casa/sus-derechos-en-casa.pdf": (
+        "Si agentes de inmigración llegan a su puerta",
+        ["Datos", "Maneras de ayudar", "Otros recursos"],
+        "https://www.example.org/pregon/es/guias/sus-derechos-en-casa/",
+    ),
+    "en/guides/pars-and-public-safety/pars-and-public-safety.pdf": (
+        "Ending ICE's access to PARS: what it means for you",
+        ["Facts", "Ways to help", "Other resources"],
+        "https://www.example.org/pregon/en/guides/pars-and-public-safety/",
+    ),
+    "es/guias/pars-y-seguridad-publica/pars-y-seguridad-publica.pdf": (
+        "El fin del acceso de ICE a PARS: qué significa para usted",
+        ["Datos", "Maneras de ayudar", "Otros recursos"],
+        "https://www.example.org/pregon/es/guias/pars-y-seguridad-publica/",
+    ),
+}
+
+
+def pdf_text(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in out.splitlines())}
+
+
+def qr_codes(pdf: Path, tmp_path: Path) -> list[str]:
+    prefix = tmp_path / pdf.stem
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(prefix)], check=True)
+    found = []
+    for image in sorted(tmp_path.glob(f"{pdf.stem}*.png")):
+        result = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True)
+        found += result.stdout.split()
+    return found
+
+
+@pytest.fixture(scope="module")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    from pregon.pipeline import BuildOptions, build
+
+    root = tmp_path_factory.mktemp("pdf") / "project"
+    for folder in ("content", "templates", "translations", "static"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    build(BuildOptions(site_dir=root, out_dir=root / "site"))
+    return root / "site"
+
+
+@pytest.mark.parametrize("path", sorted(GUIDES))
+def test_each_guide_prints_in_its_language(shipped_build: Path, tmp_path: Path, path: str) -> None:
+    pdf = shipped_build / path
+    title, headings, url = GUIDES[path]
+    pages = pdf_text(pdf)
+    flat = " ".join(" ".join(pages).split())
+    assert title in flat
+    for heading in headings:
+        assert heading in flat
+    city = "City of Philadelphia" if path.startswith("en/") else "Ciudad de Filadelfia"
+    assert city in pages[0]
+    updated = "November 29, 2026" if path.startswith("en/") else "29 de noviembre de 2026"
+    assert updated in flat
+    info = pdf_info(pdf)
+    assert info["Page size"] == "612 x 792 pts (letter)"
+    assert int(info["Pages"]) == len(pages) >= 1
+    for number, text in enumerate(pages, start=1):
+        assert re.search(rf"\b{number}\s*/\s*{len(pages)}\b", text)
+    assert url in "".join(flat.split())
+    assert qr_codes(pdf, tmp_path) == [url]
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+
+
+def test_the_bilingual_handout_has_both_halves_marked(shipped_build: Path, tmp_path: Path) -> None:
+    pdf = shipped_build / "en/guides/know-your-rights-at-home/know-your-rights-at-home-en-es.pdf"
+    pages = pdf_text(pdf)
+    english_pages = [text for text in pages if "English" in text.split("\n")[0]]
+    spanish_pages = [text for text in pages if "Español" in text.split("\n")[0]]
+    assert english_pages and spanish_pages and len(english_pages) + len(spanish_pages) == len(pages)
+    # Each half starts on a right-hand page, so double-sided copies keep the languages apart.
+    first_spanish = pages.index(spanish_pages[0])
+    assert first_spanish % 2 == 0
+    assert "Facts" in english_pages[0] and "Datos" in spanish_pages[0]
+    assert qr_codes(pdf, tmp_path) == [
+        "https://www.example.org/pregon/en/guides/know-your-rights-at-home/",
+        "https://www.example.org/pregon/es/guias/sus-derechos-en-casa/",
+    ]
+
+
+def test_guide_pages_link_to_their_pdfs_with_sizes(shipped_build: Path) -> None:
+    from .conftest import parse_html
+
+    page_dir = shipped_build / "es/guias/sus-derechos-en-casa"
+    links = parse_html((page_dir / "index.html").read_bytes()).findall(".//section[@class='downloads']//a")
+    texts = [link.text for link in links]
+    assert texts[0].startswith("Descargar PDF (") and texts[0].endswith(" KB)")
+    assert texts[1].startswith("Descargar la hoja bilingüe, inglés y español (PDF, ")
+    for link in links:
+        target = (page_dir / link.get("href")).resolve()
+        size = target.stat().st_size
+        assert link.get("type") == "application/pdf"
+        shown = int(re.search(r"(\d+) KB", link.text).group(1))
+        assert abs(shown - size / 1000) <= 1
+
+
+def test_a4_by_option_and_long_lists_and_tables_paginate(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    from .conftest import MINIMAL_CONFIG
+
+    items = "\n".join(f"- Item number {n} of a very long list of things to bring" for n in range(120))
+    rows = "\n".join(f"| Row {n} | Value {n} | Note about row {n} |" for n in range(90))
+    body = f"## Facts\n\n{items}\n\n## Table\n\n| Row | Value | Note |\n|---|---|---|\n{rows}\n"
+    tree = site_tree(
+        {"content/en/guides/long.md": page("Long guide", body=body)}, config="paper: a4\n" + MINIMAL_CONFIG
+    )
+    result = build(tree)
+    assert result.code == 0, result.err
+    pdf = tree.out / "en/guides/long/long.pdf"
+    assert pdf_info(pdf)["Page size"].endswith("(A4)")
+    pages = pdf_text(pdf)
+    assert len(pages) >= 4
+    flat = " ".join(" ".join(pages).split())
+    for n in range(120):
+        assert f"Item number {n} of a very long list of things to bring" in flat
+    for n in range(90):
+        assert re.search(rf"Row {n}\s+Value {n}\s+Note about row {n}\b", flat), n
+    # No line is cut between pages: every row and item is whole on one page.
+    for n in range(90):
+        assert sum(f"Note about row {n} " in " ".join(text.split()) + " " for text in pages) == 1
+
+
+def test_pdfs_are_reused_when_nothing_changed(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    tree = site_tree({"content/en/guides/g.md": page("Guide", body="## Facts\n\nText.")})
+    assert build(tree).code == 0
+    cache = tree.root / ".pregon-cache/pdf"
+    first = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
+    assert len(first) == 1
+    assert build(tree).code == 0
+    assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == first
+    tree.write({"content/en/guides/g.md": page("Guide", body="## Facts\n\nChanged text.")})
+    assert build(tree).code == 0
+    second = {path.name for path in cache.iterdir()}
+    assert len(second) == 1 and second != set(first)  # re-rendered, and the stale entry pruned
+
+
+def test_without_the_pdf_engine_the_rest_builds(site_tree: Callable[..., SiteTree], tmp_path: Path) -> None:
+    tree = site_tree({"content/en/guides/g.md": page("Guide", body="## Facts\n\nText.")})
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "weasyprint.py").write_text("raise ImportError('No module named weasyprint')\n")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--site", str(tree.root)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(blocker), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "printed guides (PDF) were not made" in result.stderr and "pip install weasyprint" in result.stderr
+    assert (tree.out / "en/guides/g/index.html").is_file() and not list(tree.out.rglob("*.pdf"))
