@@ -7,6 +7,7 @@ never lets a path escape the content folder: a symlink that leads outside it is 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -23,7 +24,8 @@ MAX_SUMMARY_LENGTH = 1000
 MAX_FILE_BYTES = 2_000_000
 """Far above any real page; a bigger file is almost always something pasted or saved by mistake."""
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_FIELDS = {"title", "summary", "date", "updated", "slug", "translation_key", "draft"}
+_FIELDS = {"title", "summary", "date", "updated", "slug", "translation_key", "translation_of", "draft"}
+_BLOB_ID = re.compile(r"^[0-9a-f]{40}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -46,6 +48,10 @@ class SourcePage:
     draft: bool
     body: str
     body_line: int
+    blob_id: str
+    """Git's id for the file's bytes (`git hash-object`): which version of a source a translation follows."""
+    translation_of: str | None
+    """For a translation: the blob id of the source it was made from, recorded by `status --mark`."""
     """The file line on which `body` starts, so Markdown problems can name their line."""
 
     @property
@@ -62,6 +68,11 @@ class SourcePage:
 class ContentResult:
     pages: tuple[SourcePage, ...]
     problems: tuple[Problem, ...]
+
+
+def blob_id(raw: bytes) -> str:
+    """The id git gives these bytes as a file, so a source's version can be found in its history."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 def slugify(text: str) -> str:
@@ -293,6 +304,8 @@ def parse_page(
         draft=fields["draft"],
         body=body,
         body_line=closing + 2,
+        blob_id=blob_id(raw),
+        translation_of=fields["translation_of"],
     )
 
 
@@ -314,6 +327,17 @@ def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: 
     updated = _date(fields, "updated", shown, problems, required=False)
     slug = _optional_slug(fields, "slug", shown, problems)
     translation_key = _optional_slug(fields, "translation_key", shown, problems)
+    translation_of = fields.get("translation_of")
+    if translation_of is not None and not (isinstance(translation_of, str) and _BLOB_ID.match(translation_of)):
+        problems.append(
+            error(
+                shown,
+                fields.line_of("translation_of"),
+                "translation_of must be the 40-character version id that `python build.py status --mark` writes",
+                "run `python build.py status --mark " + shown + "` instead of editing it by hand",
+            )
+        )
+        translation_of = None
     draft = fields.get("draft", False)
     if not isinstance(draft, bool):
         problems.append(
@@ -343,6 +367,7 @@ def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: 
         "slug": slug,
         "translation_key": translation_key,
         "draft": draft,
+        "translation_of": translation_of,
     }
 
 

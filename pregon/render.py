@@ -299,6 +299,9 @@ class Renderer:
             canonical=self.absolute(original.url if page.is_fallback else page.url),
             noindex=page.is_fallback,
             switch=self._switch(here, urls),
+            outdated=group.is_outdated(page),
+            original=group.original,
+            original_href=relative_url(here, original.url),
             downloads=[
                 {"href": relative_url(here, download.path), "languages": download.languages, "size": download.size}
                 for download in self._printed_editions(group)

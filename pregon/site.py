@@ -61,6 +61,11 @@ class PageGroup:
     def translated(self) -> tuple[Page, ...]:
         return tuple(page for page in self.pages if not page.is_fallback)
 
+    def is_outdated(self, page: Page) -> bool:
+        """A translation made from an earlier version of the original than the one published now."""
+        recorded = page.source.translation_of
+        return page.source is not self.original and recorded is not None and recorded != self.original.blob_id
+
 
 @dataclass(frozen=True)
 class Site:
