@@ -7,16 +7,17 @@ mistake. A Python traceback never reaches staff for bad input; a real crash says
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
-from . import i18n_commands
-from .errors import BuildFailed, format_problem, sorted_problems
-from .pipeline import BuildOptions, build
+from . import i18n_commands, status
+from .errors import BuildFailed, Problem, format_problem, sorted_problems
+from .pipeline import BuildOptions, build, require_site
 
-COMMANDS = ("build", "i18n")
+COMMANDS = ("build", "i18n", "status")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,6 +31,8 @@ def run(argv: list[str]) -> int:
     try:
         if arguments.command == "i18n":
             return i18n_commands.run(Path(arguments.site), arguments.action, arguments.language)
+        if arguments.command == "status":
+            return _status(arguments)
         return _build(arguments)
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
@@ -59,7 +62,52 @@ def _parser() -> argparse.ArgumentParser:
     i18n_parser.add_argument("action", choices=i18n_commands.ACTIONS)
     i18n_parser.add_argument("language", nargs="?", help="the language code, for init")
     i18n_parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    status_parser = commands.add_parser("status", help="what is translated, missing or outdated")
+    status_parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    status_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status_parser.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or outdated")
+    status_parser.add_argument(
+        "--mark", metavar="PATH", help="record that a translation follows its source as it is now"
+    )
+    status_parser.add_argument("--diff", metavar="PATH", help="show what changed in a translation's source since then")
     return parser
+
+
+def _report(problems: list[Problem]) -> int:
+    for problem in sorted_problems(problems):
+        print(format_problem(problem), file=sys.stderr)
+    return 1 if any(problem.is_error for problem in problems) else 0
+
+
+def _site_relative(path: str, site_dir: Path) -> str:
+    """A path given on the command line, as the site names its sources (relative to its folder)."""
+    absolute = Path(path).absolute()
+    root = site_dir.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else Path(path).as_posix()
+
+
+def _status(arguments: argparse.Namespace) -> int:
+    site_dir = Path(arguments.site)
+    try:
+        config, site, _warnings = require_site(site_dir)
+    except BuildFailed as failure:
+        return _report(failure.problems)
+    if arguments.mark:
+        problems = status.mark(site, _site_relative(arguments.mark, site_dir), config.root)
+        if not problems:
+            print(f"Marked {arguments.mark} as following the current version of its source.")
+        return _report(problems)
+    if arguments.diff:
+        text, problems = status.diff(site, _site_relative(arguments.diff, site_dir), config.root)
+        if not problems:
+            print(text or "The source has not changed since this translation was made.", end="" if text else "\n")
+        return _report(problems)
+    result = status.translation_status(config, site)
+    if arguments.json:
+        print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(status.format_table(result, config))
+    return 1 if arguments.strict and result.incomplete else 0
 
 
 def _build(arguments: argparse.Namespace) -> int:

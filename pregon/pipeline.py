@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,32 +69,18 @@ def build(options: BuildOptions) -> BuildReport:
     def stage(name: str, begun: float) -> None:
         timings[name] = time.perf_counter() - begun
 
-    begun = time.perf_counter()
-    config_result = load_config(options.site_dir, options.content_dir)
-    problems.extend(config_result.problems)
-    config = config_result.config
-    stage("config", begun)
+    config, site = load_site(options.site_dir, options.content_dir, problems, stage)
     if config is None:
         raise BuildFailed(problems)
     problems.extend(_output_folder_problems(config, options.out_dir))
 
-    begun = time.perf_counter()
-    content = load_content(config)
-    problems.extend(content.problems)
-    stage("content", begun)
-
+    # Catalogs are read even when the content has errors, so that every mistake is reported at once.
     begun = time.perf_counter()
     catalogs = load_catalogs(config)
     problems.extend(catalogs.problems)
     stage("catalogs", begun)
-
-    begun = time.perf_counter()
-    site_result = link_translations(config, content.pages)
-    problems.extend(site_result.problems)
-    stage("site", begun)
-    if site_result.site is None or _has_errors(problems, options.strict):
+    if site is None or _has_errors(problems, options.strict):
         raise BuildFailed(_final(problems, options.strict))
-    site = site_result.site
 
     begun = time.perf_counter()
     pdf_engine, pdf_problems = load_engine(
@@ -132,6 +119,47 @@ def build(options: BuildOptions) -> BuildReport:
         seconds=time.perf_counter() - started,
         stage_seconds=timings,
     )
+
+
+def load_site(
+    site_dir: Path,
+    content_dir: Path | None,
+    problems: list[Problem],
+    stage: Callable[[str, float], None] = lambda name, begun: None,
+) -> tuple[SiteConfig | None, Site | None]:
+    """The front of the pipeline, shared by every command: configuration, content, translations linked.
+
+    Every problem found is added to `problems`; the site is None when any of them is an error.
+    """
+    begun = time.perf_counter()
+    config_result = load_config(site_dir, content_dir)
+    problems.extend(config_result.problems)
+    stage("config", begun)
+    if config_result.config is None:
+        return None, None
+    config = config_result.config
+
+    begun = time.perf_counter()
+    content = load_content(config)
+    problems.extend(content.problems)
+    stage("content", begun)
+
+    begun = time.perf_counter()
+    site_result = link_translations(config, content.pages)
+    problems.extend(site_result.problems)
+    stage("site", begun)
+    if any(problem.is_error for problem in problems):
+        return config, None
+    return config, site_result.site
+
+
+def require_site(site_dir: Path, content_dir: Path | None = None) -> tuple[SiteConfig, Site, list[Problem]]:
+    """The loaded site for commands other than build; raises BuildFailed on any error."""
+    problems: list[Problem] = []
+    config, site = load_site(site_dir, content_dir, problems)
+    if config is None or site is None:
+        raise BuildFailed(problems)
+    return config, site, problems
 
 
 def _has_errors(problems: list[Problem], strict: bool) -> bool:

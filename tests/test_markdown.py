@@ -23,7 +23,9 @@ def source(body: str, section: str = "guides") -> SourcePage:
         translation_key="x",
         draft=False,
         body=body,
-        body_line=5, blob_id="0" * 40, translation_of=None,
+        body_line=5,
+        blob_id="0" * 40,
+        translation_of=None,
     )
 
 
