@@ -65,10 +65,10 @@ def translation_status(config: SiteConfig, site: Site) -> Status:
     pages = []
     for group in site.groups:
         for page in group.pages:
-            if page.source is group.original:
-                state = "source"
-            elif page.is_fallback:
+            if page.is_fallback:
                 state = "missing"
+            elif page.source is group.original:
+                state = "source"
             elif page.source.translation_of is None:
                 state = "untracked"
             else:
