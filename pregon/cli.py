@@ -7,17 +7,19 @@ mistake. A Python traceback never reaches staff for bad input; a real crash says
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 import tempfile
 import traceback
 from pathlib import Path
 
-from . import i18n_commands, status
+from . import i18n_commands, new, status
 from .errors import BuildFailed, Problem, format_problem, sorted_problems
+from .i18n import load_catalogs
 from .pipeline import BuildOptions, build, require_site
 
-COMMANDS = ("build", "i18n", "status")
+COMMANDS = ("build", "i18n", "status", "new")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,6 +35,8 @@ def run(argv: list[str]) -> int:
             return i18n_commands.run(Path(arguments.site), arguments.action, arguments.language)
         if arguments.command == "status":
             return _status(arguments)
+        if arguments.command == "new":
+            return _new(arguments)
         return _build(arguments)
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
@@ -70,7 +74,38 @@ def _parser() -> argparse.ArgumentParser:
         "--mark", metavar="PATH", help="record that a translation follows its source as it is now"
     )
     status_parser.add_argument("--diff", metavar="PATH", help="show what changed in a translation's source since then")
+    new_parser = commands.add_parser("new", help="start a new page, or a translation of one")
+    new_parser.add_argument("kind", help="announcement, faq or guide")
+    new_parser.add_argument("title", help="the page's title, in its language")
+    new_parser.add_argument("--lang", help="the page's language (default: the site's default language)")
+    new_parser.add_argument("--translation-of", metavar="PATH", help="the page this one translates")
+    new_parser.add_argument("--site", default=".", help="the site folder (default: .)")
     return parser
+
+
+def _new(arguments: argparse.Namespace) -> int:
+    site_dir = Path(arguments.site)
+    try:
+        config, site, _warnings = require_site(site_dir)
+    except BuildFailed as failure:
+        return _report(failure.problems)
+    source = _site_relative(arguments.translation_of, site_dir) if arguments.translation_of else None
+    planned, problems = new.plan_page(
+        config,
+        site,
+        load_catalogs(config).catalogs,
+        arguments.kind,
+        arguments.title,
+        arguments.lang,
+        source,
+        datetime.date.today(),
+    )
+    if planned is not None:
+        problems += new.write_new_page(planned)
+    if not problems and planned is not None:
+        shown = planned.path.relative_to(config.root) if planned.path.is_relative_to(config.root) else planned.path
+        print(f"Created {shown}. It is a draft: write it, then remove the line `draft: true` to publish it.")
+    return _report(problems)
 
 
 def _report(problems: list[Problem]) -> int:

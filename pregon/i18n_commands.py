@@ -38,6 +38,7 @@ def run(site_dir: Path, action: str, language: str | None) -> int:
             str(translations),
             "--no-wrap",
             "--ignore-pot-creation-date",
+            "--ignore-obsolete",
         ],
         "init": [
             "init",
