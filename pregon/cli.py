@@ -14,12 +14,12 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from . import i18n_commands, new, status
+from . import check, i18n_commands, new, status
 from .errors import BuildFailed, Problem, format_problem, sorted_problems
 from .i18n import load_catalogs
-from .pipeline import BuildOptions, build, require_site
+from .pipeline import BuildOptions, build, load_site, require_site
 
-COMMANDS = ("build", "i18n", "status", "new")
+COMMANDS = ("build", "i18n", "status", "new", "check")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,6 +37,8 @@ def run(argv: list[str]) -> int:
             return _status(arguments)
         if arguments.command == "new":
             return _new(arguments)
+        if arguments.command == "check":
+            return _check(arguments)
         return _build(arguments)
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
@@ -80,7 +82,21 @@ def _parser() -> argparse.ArgumentParser:
     new_parser.add_argument("--lang", help="the page's language (default: the site's default language)")
     new_parser.add_argument("--translation-of", metavar="PATH", help="the page this one translates")
     new_parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    check_parser = commands.add_parser("check", help="find what readers would stumble on, before publishing")
+    check_parser.add_argument("--external", action="store_true", help="also check links to other sites")
+    check_parser.add_argument("--site", default=".", help="the site folder (default: .)")
     return parser
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    config, site = load_site(Path(arguments.site), None, problems)
+    if site is not None:
+        problems += check.check_site(site, check_external=arguments.external)
+    found = _report([problem.as_error() for problem in problems])
+    if not found:
+        print("No problems found.")
+    return found
 
 
 def _new(arguments: argparse.Namespace) -> int:

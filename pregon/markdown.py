@@ -113,12 +113,27 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Link:
+    written: str
+    """The target as the author wrote it: `../faq/what-is-pars.md#when`."""
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Image:
+    source: str
+    alt: str | None
+    line: int
+
+
+@dataclass(frozen=True)
 class Rendered:
     html: str
     headings: tuple[Heading, ...]
     questions: tuple[Question, ...]
-    links: tuple[str, ...]
-    """Every link target as it appears in the output."""
+    links: tuple[Link, ...]
+    images: tuple[Image, ...]
     problems: tuple[Problem, ...]
 
 
@@ -130,7 +145,8 @@ class _LinkRewriter(Treeprocessor):
         self.resolve: LinkResolver = lambda target: None
         self.unresolved: list[str] = []
         self.unsafe: list[str] = []
-        self.links: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.images: list[tuple[str, str | None]] = []
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -138,6 +154,10 @@ class _LinkRewriter(Treeprocessor):
             if attribute is None or element.get(attribute) is None:
                 continue
             target = element.get(attribute, "")
+            if element.tag == "a":
+                self.links.append((target, _STASH_PLACEHOLDER.sub("", "".join(element.itertext())).strip()))
+            else:
+                self.images.append((target, element.get("alt")))
             scheme = urlsplit(target.strip()).scheme.lower() if ":" in target else ""
             if scheme and scheme not in _URL_SCHEMES:
                 self.unsafe.append(target)
@@ -153,7 +173,6 @@ class _LinkRewriter(Treeprocessor):
                 target = resolved[0] + fragment
                 element.set(attribute, target)
                 element.set("data-print-url", resolved[1] + fragment)
-            self.links.append(target)
 
 
 class _PregonExtension(Extension):
@@ -179,7 +198,7 @@ class MarkdownRenderer:
     def render(self, source: SourcePage, resolve: LinkResolver) -> Rendered:
         md, links = self._md, self._links
         md.reset()
-        links.resolve, links.unresolved, links.unsafe, links.links = resolve, [], [], []
+        links.resolve, links.unresolved, links.unsafe, links.links, links.images = resolve, [], [], [], []
         raw_html = md.convert(source.body)
         had_raw_html = bool(md.htmlStash.rawHtmlBlocks)
         problems: list[Problem] = []
@@ -221,7 +240,9 @@ class MarkdownRenderer:
                 )
         headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
         questions = _questions(html) if source.section == "faq" else ()
-        return Rendered(html, headings, questions, tuple(links.links), tuple(problems))
+        found_links = tuple(Link(target, text, self._line_of(source, target)) for target, text in links.links)
+        images = tuple(Image(target, alt, self._line_of(source, target)) for target, alt in links.images)
+        return Rendered(html, headings, questions, found_links, images, tuple(problems))
 
     @staticmethod
     def _line_of(source: SourcePage, needle: str) -> int:
