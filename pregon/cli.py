@@ -11,15 +11,16 @@ import datetime
 import json
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 
-from . import check, i18n_commands, new, status
+from . import check, i18n_commands, new, serve, status
 from .errors import BuildFailed, Problem, format_problem, sorted_problems
 from .i18n import load_catalogs
 from .pipeline import BuildOptions, build, load_site, require_site
 
-COMMANDS = ("build", "i18n", "status", "new", "check")
+COMMANDS = ("build", "i18n", "status", "new", "check", "serve")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,6 +40,8 @@ def run(argv: list[str]) -> int:
             return _new(arguments)
         if arguments.command == "check":
             return _check(arguments)
+        if arguments.command == "serve":
+            return _serve(arguments)
         return _build(arguments)
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
@@ -85,7 +88,25 @@ def _parser() -> argparse.ArgumentParser:
     check_parser = commands.add_parser("check", help="find what readers would stumble on, before publishing")
     check_parser.add_argument("--external", action="store_true", help="also check links to other sites")
     check_parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    serve_parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every change")
+    serve_parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    serve_parser.add_argument("--site", default=".", help="the site folder (default: .)")
     return parser
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    site_dir = Path(arguments.site)
+
+    def rebuild(out_dir: Path) -> list[Problem]:
+        return list(build(BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)).warnings)
+
+    preview = serve.PreviewServer(
+        site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
+    )
+    with preview.running():
+        print(f"Previewing on {preview.url} (press Ctrl+C to stop)", flush=True)
+        threading.Event().wait()
+    return 0
 
 
 def _check(arguments: argparse.Namespace) -> int:

@@ -32,6 +32,8 @@ class BuildOptions:
     out_dir: Path
     content_dir: Path | None = None
     strict: bool = False
+    preview: bool = False
+    """Adds the live-reload script to every page: for `serve` only, never for publishing."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def build(options: BuildOptions) -> BuildReport:
         config.static_dir, config.root / CACHE_FOLDER, config.static_dir / "print.css"
     )
     problems.extend(pdf_problems)
-    rendered = Renderer(site, catalogs.catalogs, pdf_engine).render_all()
+    rendered = Renderer(site, catalogs.catalogs, pdf_engine, preview=options.preview).render_all()
     problems.extend(rendered.problems)
     problems.extend(check_paths(rendered.outputs, config.static_dir))
     stage("render", begun)

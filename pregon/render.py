@@ -75,11 +75,18 @@ def relative_url(here: str, target: str) -> str:
 class Renderer:
     """Renders a Site; holds the per-language environments and the Markdown converter."""
 
-    def __init__(self, site: Site, catalogs: dict[str, LanguageCatalog], pdf_engine: PdfEngine | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        catalogs: dict[str, LanguageCatalog],
+        pdf_engine: PdfEngine | None = None,
+        preview: bool = False,
+    ) -> None:
         self.site = site
         self.config: SiteConfig = site.config
         self.catalogs = catalogs
         self.markdown = MarkdownRenderer()
+        self.preview = preview
         loader = jinja2.FileSystemLoader(self.config.templates_dir)
         self.environments = {code: self._environment(loader, catalogs[code]) for code in self.config.language_codes}
         self.problems: list[Problem] = []
@@ -106,6 +113,7 @@ class Renderer:
         environment.filters["language_name"] = lambda code: self.language_name(code, catalog.language)
         environment.globals.update(
             url=_url,
+            preview_script="/__pregon/reload.js" if self.preview else None,
             lang=catalog.language,
             languages=self.config.languages,
             sections=SECTIONS,

@@ -1,0 +1,179 @@
+"""`python build.py serve`: build, serve on 127.0.0.1, rebuild on every saved change, reload the browser.
+
+The preview is built into its own folder with a small reload script added to each page; the
+published build never carries it. A mistake shows as a readable error page in the browser and in the
+terminal, and the server keeps running: fixing the mistake brings the page back by itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import watchfiles
+
+from .errors import BuildFailed, Problem, error, sorted_problems
+
+PREVIEW_FOLDER = ".pregon-preview"
+ASSETS = Path(__file__).parent / "preview"
+WATCHED = ("content", "templates", "translations", "static", "site.yaml")
+
+
+@dataclass
+class PreviewState:
+    """What the server shows: the number of the latest build, and its problems if it failed."""
+
+    version: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, problems: list[Problem]) -> None:
+        with self.changed:
+            self.version += 1
+            self.problems = problems
+            self.changed.notify_all()
+
+
+class PreviewServer:
+    """Serves the preview folder and rebuilds it with `rebuild` whenever a watched source changes."""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        rebuild: Callable[[Path], list[Problem]],
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        report: Callable[[str], None] = print,
+    ) -> None:
+        self.site_dir = site_dir
+        self.out_dir = site_dir / PREVIEW_FOLDER
+        self._rebuild = rebuild
+        self._report = report
+        self.state = PreviewState()
+        self._stop = threading.Event()
+        error_page = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True)
+        self._error_template = error_page.get_template("error.html")
+        handler = functools.partial(_PreviewHandler, self)
+        self.http = http.server.ThreadingHTTPServer((host, port), handler)
+        self.http.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.http.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def build(self) -> None:
+        try:
+            problems = self._rebuild(self.out_dir)
+        except BuildFailed as failure:
+            problems = failure.problems
+        except Exception as exc:  # noqa: BLE001 - the preview must outlive a bug in pregon itself
+            problems = [
+                error(
+                    "pregon",
+                    None,
+                    f"crashed while building the preview: {exc!r}",
+                    "this is a bug in pregon, not in your content: please report it",
+                )
+            ]
+        errors = [problem for problem in sorted_problems(problems) if problem.is_error]
+        for line in _describe(sorted_problems(problems)):
+            self._report(line)
+        self._report("Preview failed: fix the errors above." if errors else f"Preview rebuilt: {self.url}")
+        self.state.publish(errors)
+
+    def error_page(self) -> bytes:
+        return self._error_template.render(problems=self.state.problems).encode("utf-8")
+
+    def watch(self) -> None:
+        paths = [self.site_dir / name for name in WATCHED if (self.site_dir / name).exists()]
+        for _changes in watchfiles.watch(*paths, stop_event=self._stop, debounce=100, step=20):
+            self.build()
+
+    @contextmanager
+    def running(self) -> Iterator[PreviewServer]:
+        """Build once, then serve and watch in the background until the block ends."""
+        self.build()
+        threads = [
+            threading.Thread(target=self.http.serve_forever, daemon=True),
+            threading.Thread(target=self.watch, daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            with self.state.changed:
+                self.state.changed.notify_all()
+            self.http.shutdown()
+            self.http.server_close()
+            for thread in threads:
+                thread.join(timeout=5)
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+
+class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, server_state: PreviewServer, *args: object, **kwargs: object) -> None:
+        self.preview = server_state
+        super().__init__(*args, directory=str(server_state.out_dir), **kwargs)  # type: ignore[arg-type]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the standard library's name
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        path = self.path.split("?", 1)[0]
+        if path == "/__pregon/reload.js":
+            return self._send(200, "text/javascript", (ASSETS / "reload.js").read_bytes())
+        if path == "/__pregon/version":
+            return self._send(200, "text/plain", str(self.preview.state.version).encode())
+        if path == "/__pregon/events":
+            return self._events()
+        if self.preview.state.problems and (path.endswith("/") or path.endswith(".html")):
+            return self._send(500, "text/html; charset=utf-8", self.preview.error_page())
+        super().do_GET()
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        # Server-sent events: the build number now, then each new one, until the page or server goes.
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state = self.preview.state
+        sent = -1
+        try:
+            while not self.preview.stopping:
+                with state.changed:
+                    if state.version == sent:
+                        state.changed.wait(timeout=15)
+                    version = state.version
+                message = f"data: {version}\n\n" if version != sent else ": still here\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                sent = version
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+def _describe(problems: list[Problem]) -> Iterator[str]:
+    from .errors import format_problem
+
+    for problem in problems:
+        yield format_problem(problem)

@@ -1,0 +1,112 @@
+"""`serve`: real HTTP requests before and after an edit, the reload signal, recovery after an error."""
+
+from __future__ import annotations
+
+import http.client
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pregon.errors import Problem
+from pregon.pipeline import BuildOptions, build
+from pregon.serve import PreviewServer
+
+from .conftest import SiteTree, page, parse_html
+
+
+@pytest.fixture
+def preview(site_tree: Callable[..., SiteTree]) -> Iterator[tuple[SiteTree, PreviewServer]]:
+    tree = site_tree({"content/en/faq/what.md": page("What?", body="## One?\n\nThe first answer.")})
+
+    def rebuild(out_dir: Path) -> list[Problem]:
+        return list(build(BuildOptions(site_dir=tree.root, out_dir=out_dir, preview=True)).warnings)
+
+    server = PreviewServer(tree.root, rebuild, port=0, report=lambda line: None)
+    with server.running():
+        yield tree, server
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_for_version(server: PreviewServer, after: int) -> int:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        version = int(get(server.url + "__pregon/version")[1])
+        if version > after:
+            return version
+        time.sleep(0.05)
+    raise AssertionError("the preview was not rebuilt after the change")
+
+
+def test_an_edit_is_served_after_the_rebuild(preview: tuple[SiteTree, PreviewServer]) -> None:
+    tree, server = preview
+    status, body = get(server.url + "en/faq/what/")
+    assert status == 200
+    root = parse_html(body)
+    assert root.findtext(".//div[@class='body']/p") == "The first answer."
+    # The preview, and only the preview, carries the reload script.
+    assert [s.get("src") for s in root.findall(".//script[@src]")] == ["/__pregon/reload.js"]
+    assert get(server.url + "__pregon/reload.js")[0] == 200
+
+    version = int(get(server.url + "__pregon/version")[1])
+    tree.write({"content/en/faq/what.md": page("What?", body="## One?\n\nAn edited answer.")})
+    wait_for_version(server, version)
+    root = parse_html(get(server.url + "en/faq/what/")[1])
+    assert root.findtext(".//div[@class='body']/p") == "An edited answer."
+
+
+def test_the_reload_signal_is_sent_on_each_rebuild(preview: tuple[SiteTree, PreviewServer]) -> None:
+    tree, server = preview
+    host, port = server.http.server_address[:2]
+    connection = http.client.HTTPConnection(str(host), int(port), timeout=20)
+    connection.request("GET", "/__pregon/events")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+    first = response.readline().decode().strip()
+    response.readline()
+    assert first.startswith("data: ")
+    tree.write({"content/en/faq/what.md": page("What?", body="## One?\n\nChanged.")})
+    line = ""
+    while not line.startswith("data: "):
+        line = response.readline().decode().strip()
+    assert int(line.removeprefix("data: ")) > int(first.removeprefix("data: "))
+    connection.close()
+
+
+def test_a_mistake_shows_an_error_page_and_fixing_it_brings_the_page_back(
+    preview: tuple[SiteTree, PreviewServer]
+) -> None:
+    tree, server = preview
+    version = int(get(server.url + "__pregon/version")[1])
+    tree.write({"content/en/faq/what.md": "---\ntitle: no\nsummary: S\n---\nText\n"})
+    version = wait_for_version(server, version)
+    status, body = get(server.url + "en/faq/what/")
+    assert status == 500
+    root = parse_html(body)
+    item = root.find(".//li")
+    assert item.findtext("code") == "content/en/faq/what.md:2"
+    assert "yes/no value false" in "".join(item.itertext())
+    assert root.find(".//script[@src='/__pregon/reload.js']") is not None
+    # The server is still alive, and the fix is served.
+    tree.write({"content/en/faq/what.md": page("What?", body="## One?\n\nFixed.")})
+    wait_for_version(server, version)
+    status, body = get(server.url + "en/faq/what/")
+    assert status == 200 and parse_html(body).findtext(".//div[@class='body']/p") == "Fixed."
+
+
+def test_the_published_build_has_no_reload_script(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree({"content/en/faq/what.md": page("What?")})
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    for path in tree.out.rglob("*.html"):
+        if "pagefind" not in path.parts:
+            assert b"__pregon" not in path.read_bytes(), path
