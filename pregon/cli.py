@@ -105,7 +105,10 @@ def _serve(arguments: argparse.Namespace) -> int:
     )
     with preview.running():
         print(f"Previewing on {preview.url} (press Ctrl+C to stop)", flush=True)
-        threading.Event().wait()
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("Stopped.", file=sys.stderr)
     return 0
 
 

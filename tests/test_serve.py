@@ -84,7 +84,7 @@ def test_the_reload_signal_is_sent_on_each_rebuild(preview: tuple[SiteTree, Prev
 
 
 def test_a_mistake_shows_an_error_page_and_fixing_it_brings_the_page_back(
-    preview: tuple[SiteTree, PreviewServer]
+    preview: tuple[SiteTree, PreviewServer],
 ) -> None:
     tree, server = preview
     version = int(get(server.url + "__pregon/version")[1])
