@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--content", help="the content folder (default: SITE/content)")
     build_parser.add_argument("--out", help="the output folder, replaced on success (default: SITE/site)")
     build_parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    build_parser.add_argument("--profile", action="store_true", help="show where the time went, by stage")
     i18n_parser = commands.add_parser("i18n", help="manage the interface string catalogs (wraps Babel)")
     i18n_parser.add_argument("action", choices=i18n_commands.ACTIONS)
     i18n_parser.add_argument("language", nargs="?", help="the language code, for init")
@@ -205,4 +206,7 @@ def _build(arguments: argparse.Namespace) -> int:
     for problem in sorted_problems(list(report.warnings)):
         print(format_problem(problem), file=sys.stderr)
     print(report.summary())
+    if arguments.profile:
+        for name, seconds in report.stage_seconds.items():
+            print(f"  {name:<10} {seconds * 1000:8.1f} ms")
     return 0
