@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 SECTIONS = {"announcements": "anuncios", "faq": "preguntas-frecuentes", "guides": "guias"}
 WORDS = {
     "en": "the city residents police agreement database records immigration rights guide report crime community "
-          "services office language help information public safety federal local notice change policy".split(),
+    "services office language help information public safety federal local notice change policy".split(),
     "es": "la ciudad residentes policía acuerdo base datos registros inmigración derechos guía denuncia delito "
-          "comunidad servicios oficina idioma ayuda información pública seguridad federal local aviso".split(),
+    "comunidad servicios oficina idioma ayuda información pública seguridad federal local aviso".split(),
 }
 CONFIG = """\
 base_url: "https://www.example.org/"
@@ -51,11 +51,15 @@ def body(rng: random.Random, lang: str, section: str, index: int, count: int) ->
         parts.append(f"## {heading} {part}")
         parts.append(" ".join(sentence(rng, lang) for _ in range(4)))
         target = rng.randrange(count)
-        parts.append(f"See [{sentence(rng, lang, 3).rstrip('.')}](../announcements/page-{target:05d}.md) and "
-                     f"[{sentence(rng, lang, 2).rstrip('.')}](https://www.example.org/info/{target}).")
+        parts.append(
+            f"See [{sentence(rng, lang, 3).rstrip('.')}](../announcements/page-{target:05d}.md) and "
+            f"[{sentence(rng, lang, 2).rstrip('.')}](https://www.example.org/info/{target})."
+        )
         parts.append("\n".join(f"- {sentence(rng, lang, 8)}" for _ in range(4)))
-    parts.append("| Item | Value | Note |\n|---|---|---|\n" + "\n".join(
-        f"| {rng.choice(WORDS[lang])} | {n} | {sentence(rng, lang, 5)} |" for n in range(6)))
+    parts.append(
+        "| Item | Value | Note |\n|---|---|---|\n"
+        + "\n".join(f"| {rng.choice(WORDS[lang])} | {n} | {sentence(rng, lang, 5)} |" for n in range(6))
+    )
     return "\n\n".join(parts) + "\n"
 
 
@@ -79,7 +83,7 @@ def write_corpus(count: int, out: Path) -> None:
             date = f"20{18 + index % 8:02d}-{1 + index % 12:02d}-{1 + index % 28:02d}"
             title = sentence(rng, lang, 6).rstrip(".")
             name = f"page-{index:05d}"
-            front = f"---\ntitle: \"{title}\"\nsummary: \"{sentence(rng, lang, 16)}\"\ndate: {date}\n---\n"
+            front = f'---\ntitle: "{title}"\nsummary: "{sentence(rng, lang, 16)}"\ndate: {date}\n---\n'
             path = site / "content" / lang / section / f"{name}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(front + text, encoding="utf-8")
@@ -113,18 +117,24 @@ def _write_hugo_config(hugo: Path) -> None:
         'baseURL = "https://www.example.org/"\ndefaultContentLanguage = "en"\n'
         "disableKinds = ['taxonomy', 'term']\n"
         "[languages.en]\ncontentDir = 'content/en'\nweight = 1\n"
-        "[languages.es]\ncontentDir = 'content/es'\nweight = 2\n", encoding="utf-8")
+        "[languages.es]\ncontentDir = 'content/es'\nweight = 2\n",
+        encoding="utf-8",
+    )
     layouts = hugo / "layouts/_default"
     layouts.mkdir(parents=True, exist_ok=True)
-    head = ('<!DOCTYPE html><html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">'
-            "<title>{{ .Title }}</title>{{ range .Translations }}"
-            '<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">{{ end }}</head><body>'
-            "<nav>{{ range .Translations }}<a href=\"{{ .RelPermalink }}\">{{ .Language.LanguageName }}</a>{{ end }}"
-            "</nav>")
+    head = (
+        '<!DOCTYPE html><html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">'
+        "<title>{{ .Title }}</title>{{ range .Translations }}"
+        '<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">{{ end }}</head><body>'
+        '<nav>{{ range .Translations }}<a href="{{ .RelPermalink }}">{{ .Language.LanguageName }}</a>{{ end }}'
+        "</nav>"
+    )
     (layouts / "single.html").write_text(head + "<main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>")
-    (layouts / "list.html").write_text(head + "<main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}"
-                                       "<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>"
-                                       "</main></body></html>")
+    (layouts / "list.html").write_text(
+        head + "<main><h1>{{ .Title }}</h1><ul>{{ range .Pages }}"
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
+        "</main></body></html>"
+    )
 
 
 if __name__ == "__main__":

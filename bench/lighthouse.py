@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from pregon.config import load_config  # noqa: E402
 from pregon.pipeline import BuildOptions, build  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve  # noqa: E402
 
@@ -51,8 +52,10 @@ def main() -> None:
     binary = lighthouse()
     with tempfile.TemporaryDirectory() as temp:
         out = Path(temp) / "site"
-        report = build(BuildOptions(site_dir=REPO, out_dir=out))
-        base_path = urlsplit(report.config.base_url).path
+        build(BuildOptions(site_dir=REPO, out_dir=out))
+        config = load_config(REPO).config
+        assert config is not None
+        base_path = urlsplit(config.base_url).path
         www = Path(temp) / "www"
         (www / base_path.strip("/")).parent.mkdir(parents=True, exist_ok=True)
         (www / base_path.strip("/")).symlink_to(out, target_is_directory=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import BuildCache, cache_key
 from .config import SECTIONS, SiteConfig
 from .errors import Problem, did_you_mean, error, warning
 from .yaml_fields import Mapping, describe_yaml_value, read_mapping
@@ -83,11 +84,27 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_content(config: SiteConfig) -> ContentResult:
+def load_content(config: SiteConfig, cache: BuildCache | None = None) -> ContentResult:
+    """Every page of the content folder; files whose bytes an earlier build already read come from `cache`."""
+    cache = cache if cache is not None else BuildCache()
     problems: list[Problem] = []
     pages: list[SourcePage] = []
     for file, lang, section in _content_files(config, problems):
-        page = read_page(file, _shown(file, config), lang, section, problems)
+        shown = _shown(file, config)
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
+            continue
+        key = cache_key("source", shown, lang, section, file.stem, raw)
+        cached = cache.source(key)
+        if cached is None:
+            found: list[Problem] = []
+            page = parse_page(raw, shown, lang, section, file.stem, found)
+            cache.keep_source(key, page, found)
+        else:
+            page, found = cached[0], list(cached[1])
+        problems.extend(found)
         if page is not None and not page.draft:
             pages.append(page)
     return ContentResult(tuple(pages), tuple(problems))
@@ -183,15 +200,6 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
 def _visible_children(folder: Path) -> list[Path]:
     # Sorted, so that problems and pages come out in the same order on every machine.
     return sorted(child for child in folder.iterdir() if not child.name.startswith("."))
-
-
-def read_page(file: Path, shown: str, lang: str, section: str, problems: list[Problem]) -> SourcePage | None:
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
-        return None
-    return parse_page(raw, shown, lang, section, file.stem, problems)
 
 
 def parse_page(

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -68,13 +69,37 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
         raise
 
 
-def write_outputs(outputs: Iterable[Output], static_dir: Path, folder: Path) -> None:
+def write_outputs(
+    outputs: Iterable[Output],
+    static_dir: Path,
+    folder: Path,
+    previous: Path | None = None,
+    published: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Write every output into `folder` and return each one's hash.
+
+    A file whose hash equals the one published in `previous` (as `published` records) is linked there,
+    not rewritten: it keeps its identity and time, so mirrors and caches see only real changes.
+    """
+    hashes: dict[str, str] = {}
     if static_dir.is_dir():
         shutil.copytree(static_dir, folder / "static", symlinks=False)
+    made: set[Path] = set()
     for output in outputs:
         target = folder / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        digest = hashlib.sha256(output.content).hexdigest()
+        hashes[output.path] = digest
+        if previous is not None and published is not None and published.get(output.path) == digest:
+            try:
+                os.link(previous / output.path, target)
+                continue
+            except OSError:
+                pass  # gone or on another file system: write it
         target.write_bytes(output.content)
+    return hashes
 
 
 def remove_leftovers(out_dir: Path) -> None:

@@ -9,8 +9,10 @@ web server and from the disk.
 from __future__ import annotations
 
 import datetime
+import multiprocessing
+import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ import jinja2
 from babel import Locale
 from markupsafe import Markup
 
+from .cache import BuildCache, LinkResolution, cache_key
 from .config import SECTIONS, Language, SiteConfig
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
@@ -26,6 +29,8 @@ from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
 
 HOME_ANNOUNCEMENTS = 5
+PARALLEL_THRESHOLD = 64
+"""Below this many pages to convert, starting worker processes costs more than it saves."""
 
 
 @dataclass(frozen=True)
@@ -65,11 +70,19 @@ class RenderResult:
 def relative_url(here: str, target: str) -> str:
     """The link from the file `here` to `target` (a folder ending in `/`, or a file), both from the root.
 
-    Folder links end in `index.html` so that the site also reads when opened from the disk.
+    Folder links end in `index.html` so that the site also reads when opened from the disk. Both paths
+    are the site's own, without `..`, so plain string work is enough (and far faster than relpath).
     """
     if target.endswith("/") or target == "":
         target += "index.html"
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    here_folders = here.split("/")[:-1]
+    target_parts = target.split("/")
+    common = 0
+    while (
+        common < len(here_folders) and common < len(target_parts) - 1 and here_folders[common] == target_parts[common]
+    ):
+        common += 1
+    return "/".join([".."] * (len(here_folders) - common) + target_parts[common:])
 
 
 class Renderer:
@@ -81,8 +94,10 @@ class Renderer:
         catalogs: dict[str, LanguageCatalog],
         pdf_engine: PdfEngine | None = None,
         preview: bool = False,
+        cache: BuildCache | None = None,
     ) -> None:
         self.site = site
+        self.cache = cache if cache is not None else BuildCache()
         self.config: SiteConfig = site.config
         self.catalogs = catalogs
         self.markdown = MarkdownRenderer()
@@ -140,6 +155,7 @@ class Renderer:
                 outputs.extend(
                     self._guarded(lambda language=language, section=section: self._section(language, section))
                 )
+        self.convert_all(self.site.pages())
         for group in self.site.groups:
             for page in group.pages:
                 outputs.extend(self._guarded(lambda group=group, page=page: [self._page(group, page)]))
@@ -379,15 +395,50 @@ class Renderer:
         )
         return self.pdf_engine.render(html)
 
-    def _markdown(self, page: Page, here: str) -> Rendered:
+    def _resolver(self, page: Page) -> Callable[[str], tuple[str, str] | None]:
+        """Where a `.md` link on `page` leads: the page in the reader's language, relative and absolute."""
+
         def resolve(target: str) -> tuple[str, str] | None:
             linked = self.site.find_linked_source(page.source.path, target)
             if linked is None:
                 return None
             linked_page = self.site.group(linked.key).page(page.lang)
-            return relative_url(here, linked_page.url), self.absolute(linked_page.url)
+            return relative_url(page.output_path, linked_page.url), self.absolute(linked_page.url)
 
-        rendered = self.markdown.render(page.source, resolve)
+        return resolve
+
+    def convert(self, page: Page) -> tuple[str, LinkResolution, Rendered]:
+        """Markdown -> HTML for one page, with the link answers its cache entry depends on."""
+        resolve = self._resolver(page)
+        asked: list[tuple[str, Any]] = []
+
+        def recording(target: str) -> tuple[str, str] | None:
+            answer = resolve(target)
+            asked.append((target, answer))
+            return answer
+
+        rendered = self.markdown.render(page.source, recording)
+        return _markdown_key(page), tuple(asked), rendered
+
+    def convert_all(self, pages: list[Page]) -> None:
+        """Convert every page the cache lacks, on every core when there are enough to be worth it."""
+        missing = [
+            page for page in pages if self.cache.markdown_result(_markdown_key(page), self._resolver(page)) is None
+        ]
+        if len(missing) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            context = multiprocessing.get_context("fork")
+            with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self, missing)) as pool:
+                results = pool.map(_convert_in_worker, range(len(missing)), chunksize=16)
+        else:
+            results = [self.convert(page) for page in missing]
+        for key, asked, rendered in results:
+            self.cache.keep_markdown(key, asked, rendered)
+
+    def _markdown(self, page: Page, here: str) -> Rendered:
+        rendered = self.cache.markdown_result(_markdown_key(page), self._resolver(page))
+        if rendered is None:
+            key, asked, rendered = self.convert(page)
+            self.cache.keep_markdown(key, asked, rendered)
         # A fallback page repeats its original's text: report the original's problems once.
         if not page.is_fallback:
             self.problems.extend(rendered.problems)
@@ -460,6 +511,25 @@ class Renderer:
                     )
                 )
         return problems
+
+
+def _markdown_key(page: Page) -> str:
+    return cache_key("markdown", page.source.path, page.lang, page.output_path, page.source.body)
+
+
+_worker: tuple[Renderer, list[Page]] | None = None
+"""In a worker process only: the renderer and pages it was forked with (fork copies, nothing is sent)."""
+
+
+def _start_worker(renderer: Renderer, pages: list[Page]) -> None:
+    global _worker
+    _worker = (renderer, pages)
+
+
+def _convert_in_worker(index: int) -> tuple[str, LinkResolution, Rendered]:
+    assert _worker is not None
+    renderer, pages = _worker
+    return renderer.convert(pages[index])
 
 
 @jinja2.pass_context

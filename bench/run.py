@@ -1,0 +1,112 @@
+"""Build-speed benchmark: cold, no-change and one-edit builds, peak memory, and Hugo on the same corpus.
+
+Usage: python bench/run.py [SIZE ...]   (pages per language; default 500 2000) -> prints a table and
+writes bench/RESULTS.md. Each build runs as `python build.py` in its own process, as staff would run it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpus import write_corpus  # noqa: E402
+
+MEASURE = (
+    "import resource, subprocess, sys, time; start = time.perf_counter(); "
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+    "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)"
+)
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB, of the largest process) of one command."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+    seconds, peak_kb, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed with exit status {code}")
+    return float(seconds), int(peak_kb) / 1024
+
+
+def hugo_binary() -> str | None:
+    found = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
+    return found if Path(found).exists() else None
+
+
+def bench(size: int, work: Path) -> dict[str, float | None]:
+    corpus = work / f"corpus-{size}"
+    write_corpus(size, corpus)
+    site, out = corpus / "pregon", corpus / "out"
+    build = [sys.executable, str(REPO / "build.py"), "--site", str(site), "--out", str(out)]
+    cold, peak = measure(build)
+    unchanged, _ = measure(build)
+    edited = site / "content/en/announcements/page-00001.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    one_edit, edit_peak = measure(build)
+    hugo = hugo_binary()
+    hugo_cold = None
+    if hugo:
+        hugo_cold, _ = measure(
+            [hugo, "--source", str(corpus / "hugo"), "--destination", str(corpus / "hugo-out"), "--quiet"]
+        )
+    return {
+        "cold": cold,
+        "unchanged": unchanged,
+        "one_edit": one_edit,
+        "peak_mb": max(peak, edit_peak),
+        "hugo": hugo_cold,
+    }
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [500, 2000]
+    work = REPO / "bench/corpus"
+    rows = []
+    for size in sizes:
+        result = bench(size, work)
+        rows.append((size, result))
+        hugo = result["hugo"]
+        ratio = f"{result['cold'] / hugo:.1f}×" if hugo else "-"
+        print(
+            f"{size} per language: cold {result['cold']:.2f} s, no change {result['unchanged']:.2f} s, "
+            f"one edit {result['one_edit']:.2f} s, peak {result['peak_mb']:.0f} MB, "
+            f"Hugo {hugo:.2f} s ({ratio})"
+            if hugo
+            else "Hugo not installed"
+        )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    lines = [
+        "# Build speed",
+        "",
+        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}.",
+        "Corpus: `bench/corpus.py`, announcements and FAQs in English and Spanish, ~3.9 KB of Markdown each",
+        "with links, lists and a table. Each build is `python build.py` in its own process (start-up included).",
+        "Made by `python bench/run.py " + " ".join(map(str, sizes)) + "`.",
+        "",
+        "| pages per language | cold | no change | one file edited | peak memory | Hugo cold | cold / Hugo |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for size, result in rows:
+        hugo = result["hugo"]
+        lines.append(
+            f"| {size} | {result['cold']:.2f} s | {result['unchanged']:.2f} s | {result['one_edit']:.2f} s | "
+            f"{result['peak_mb']:.0f} MB | " + (f"{hugo:.2f} s | {result['cold'] / hugo:.1f}× |" if hugo else "- | - |")
+        )
+    (REPO / "bench/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

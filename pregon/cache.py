@@ -1,0 +1,105 @@
+"""The build cache: results of the costly, pure steps, keyed by the content of everything they read.
+
+Markdown conversion is most of a build's time, and reading front matter comes next; both are kept
+between builds in `.pregon-cache/`. A cached Markdown result is used only if every link it resolved
+still resolves to the same address, so an edit elsewhere (a page renamed, a translation added) can
+never leave a stale link behind. The cache is an optimisation only: deleting it changes no output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+CACHE_FORMAT = f"pregon {__version__} cache 1"
+
+LinkResolution = tuple[tuple[str, Any], ...]
+"""Each link target a conversion asked about, with the answer it got."""
+
+
+@dataclass
+class BuildCache:
+    markdown: dict[str, tuple[LinkResolution, Any]] = field(default_factory=dict)
+    sources: dict[str, tuple[Any, tuple[Any, ...]]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
+
+    def markdown_result(self, key: str, resolve: Callable[[str], Any]) -> Any | None:
+        entry = self.markdown.get(key)
+        if entry is None:
+            return None
+        resolutions, rendered = entry
+        if any(resolve(target) != answer for target, answer in resolutions):
+            return None
+        self.used.add(key)
+        return rendered
+
+    def keep_markdown(self, key: str, resolutions: LinkResolution, rendered: Any) -> None:
+        self.markdown[key] = (resolutions, rendered)
+        self.used.add(key)
+
+    def source(self, key: str) -> tuple[Any, tuple[Any, ...]] | None:
+        entry = self.sources.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
+
+    def keep_source(self, key: str, page: Any, problems: Iterable[Any]) -> None:
+        self.sources[key] = (page, tuple(problems))
+        self.used.add(key)
+
+
+def cache_key(*parts: str | bytes) -> str:
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def load_cache(path: Path) -> BuildCache:
+    """The cache an earlier build saved, or an empty one if there is none or it cannot be read."""
+    try:
+        with path.open("rb") as file:
+            stored = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return BuildCache()
+    if not isinstance(stored, dict) or stored.get("format") != CACHE_FORMAT:
+        return BuildCache()
+    return BuildCache(markdown=stored["markdown"], sources=stored["sources"])
+
+
+def save_cache(path: Path, cache: BuildCache) -> None:
+    stored = {
+        "format": CACHE_FORMAT,
+        "markdown": {key: value for key, value in cache.markdown.items() if key in cache.used},
+        "sources": {key: value for key, value in cache.sources.items() if key in cache.used},
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as file:
+        pickle.dump(stored, file, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def fingerprint(files: Iterable[Path], root: Path, *settings: str) -> str:
+    """One hash of every input file's path and bytes, and of the build's settings."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    for setting in settings:
+        digest.update(setting.encode() + b"\0")
+    for file in sorted(files):
+        digest.update(file.relative_to(root).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+        if file.is_symlink():
+            digest.update(b"link:" + str(file.resolve()).encode("utf-8", "surrogatepass"))
+        if file.is_dir():
+            digest.update(b"folder")
+        else:
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()

@@ -1,0 +1,106 @@
+"""The build cache never serves stale output: after each kind of change, an incremental build equals a cold one."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from pregon.pipeline import BuildOptions, build
+
+from .conftest import MINIMAL_CONFIG, SiteTree, page
+
+FILES = {
+    "content/en/faq/what.md": page("What?", body="## One?\n\nSee [the news](../announcements/news.md)."),
+    "content/es/faq/que.md": page(
+        "¿Qué?", translation_key="what", body="## ¿Una?\n\nVea [el aviso](../announcements/news.md)."
+    ),
+    "content/en/announcements/news.md": page("News", date="2020-01-02", body="Text of the news."),
+    "content/en/announcements/other.md": page("Other", date="2020-01-01", body="See [what](../faq/what.md#one)."),
+}
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cold_build(tree: SiteTree, tmp_path: Path) -> dict[str, str]:
+    fresh = tmp_path / "cold"
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    shutil.copytree(tree.root, fresh, ignore=shutil.ignore_patterns(".pregon-cache", "site"))
+    build(BuildOptions(site_dir=fresh, out_dir=fresh / "site"))
+    return hashes(fresh / "site")
+
+
+def edit(tree: SiteTree, name: str, old: str, new: str) -> None:
+    path = tree.root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGES: dict[str, Callable[[SiteTree], None]] = {
+    "content edited": lambda tree: edit(tree, "content/en/announcements/news.md", "Text of", "New text of"),
+    "page renamed (links to it move)": lambda tree: (
+        (tree.root / "content/en/announcements/news.md").rename(tree.root / "content/en/announcements/update.md"),
+        edit(tree, "content/en/faq/what.md", "news.md", "update.md"),
+        edit(tree, "content/es/faq/que.md", "news.md", "update.md"),
+    ),
+    "translation added": lambda tree: tree.write(
+        {"content/es/announcements/aviso.md": page("Aviso", translation_key="news", date="2020-01-02")}),
+    "heading anchor changed": lambda tree: edit(tree, "content/en/faq/what.md", "## One?", "## First?"),
+    "template edited": lambda tree: edit(tree, "templates/page.html", "<h1>{{ source.title }}</h1>",
+                                         "<h1 class=\"title\">{{ source.title }}</h1>"),
+    "catalog edited": lambda tree: edit(tree, "translations/es/LC_MESSAGES/messages.po", 'msgstr "Idioma"',
+                                        'msgstr "Lengua"'),
+    "site.yaml edited": lambda tree: edit(tree, "site.yaml", "faq: preguntas-frecuentes", "faq: preguntas"),
+    "static file edited": lambda tree: (tree.root / "static/style.css").write_text("body { color: #000; }\n"),
+    "page deleted": lambda tree: (tree.root / "content/en/announcements/other.md").unlink(),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_an_incremental_build_equals_a_cold_one(
+    change: str, site_tree: Callable[..., SiteTree], tmp_path: Path
+) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    before = hashes(tree.out)
+    CHANGES[change](tree)
+    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert not report.unchanged
+    after = hashes(tree.out)
+    assert after != before
+    assert after == cold_build(tree, tmp_path)
+
+
+def test_nothing_changed_redoes_nothing_and_unchanged_files_are_not_rewritten(
+    site_tree: Callable[..., SiteTree]
+) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    before = hashes(tree.out)
+    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert report.unchanged and "Nothing changed" in report.summary()
+    assert hashes(tree.out) == before
+    untouched = tree.out / "en/announcements/other/index.html"
+    inode = untouched.stat().st_ino
+    edit(tree, "content/en/announcements/news.md", "Text of", "New text of")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert untouched.stat().st_ino == inode  # the same file, linked into the new site, not written again
+    assert (tree.out / "en/announcements/news/index.html").stat().st_ino != inode
+
+
+def test_a_damaged_cache_is_ignored(site_tree: Callable[..., SiteTree], tmp_path: Path) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    for file in (tree.root / ".pregon-cache").glob("*.pickle"):
+        file.write_bytes(b"not a pickle")
+    edit(tree, "content/en/announcements/news.md", "Text of", "Other text of")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert hashes(tree.out) == cold_build(tree, tmp_path)
