@@ -15,10 +15,12 @@ import threading
 import traceback
 from pathlib import Path
 
-from . import check, i18n_commands, new, serve, status
+from . import i18n_commands
 from .errors import BuildFailed, Problem, format_problem, sorted_problems
-from .i18n import load_catalogs
-from .pipeline import BuildOptions, build, load_site, require_site
+from .last_build import BuildOptions, unchanged_build
+
+# The commands' own modules (and the pipeline, with Markdown, Jinja2, Babel and WeasyPrint) are imported
+# inside each command: a build with nothing to do then answers before loading any of them.
 
 COMMANDS = ("build", "i18n", "status", "new", "check", "serve")
 
@@ -98,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(arguments: argparse.Namespace) -> int:
     site_dir = Path(arguments.site)
 
+    from . import serve
+    from .pipeline import build
+
     def rebuild(out_dir: Path) -> list[Problem]:
         return list(build(BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)).warnings)
 
@@ -115,6 +120,9 @@ def _serve(arguments: argparse.Namespace) -> int:
 
 def _check(arguments: argparse.Namespace) -> int:
     problems: list[Problem] = []
+    from . import check
+    from .pipeline import load_site
+
     config, site = load_site(Path(arguments.site), None, problems)
     if site is not None:
         problems += check.check_site(site, check_external=arguments.external)
@@ -125,11 +133,16 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _new(arguments: argparse.Namespace) -> int:
+    from .pipeline import require_site
+
     site_dir = Path(arguments.site)
     try:
         config, site, _warnings = require_site(site_dir)
     except BuildFailed as failure:
         return _report(failure.problems)
+    from . import new
+    from .i18n import load_catalogs
+
     source = _site_relative(arguments.translation_of, site_dir) if arguments.translation_of else None
     planned, problems = new.plan_page(
         config,
@@ -163,11 +176,15 @@ def _site_relative(path: str, site_dir: Path) -> str:
 
 
 def _status(arguments: argparse.Namespace) -> int:
+    from .pipeline import require_site
+
     site_dir = Path(arguments.site)
     try:
         config, site, _warnings = require_site(site_dir)
     except BuildFailed as failure:
         return _report(failure.problems)
+    from . import status
+
     if arguments.mark:
         problems = status.mark(site, _site_relative(arguments.mark, site_dir), config.root)
         if not problems:
@@ -195,7 +212,11 @@ def _build(arguments: argparse.Namespace) -> int:
         strict=arguments.strict,
     )
     try:
-        report = build(options)
+        report = unchanged_build(options)
+        if report is None:
+            from .pipeline import build
+
+            report = build(options)
     except BuildFailed as failure:
         problems = sorted_problems(failure.problems)
         for problem in problems:

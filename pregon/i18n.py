@@ -89,7 +89,7 @@ def catalog_path(config: SiteConfig, code: str) -> Path:
 def load_catalogs(config: SiteConfig) -> CatalogResult:
     catalogs: dict[str, LanguageCatalog] = {}
     problems: list[Problem] = []
-    template_ids = _template_ids(config.translations_dir / "messages.pot")
+    expected = template_ids(config.translations_dir / "messages.pot")
     for language in config.languages:
         path = catalog_path(config, language.code)
         shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
@@ -102,11 +102,11 @@ def load_catalogs(config: SiteConfig) -> CatalogResult:
     # Strings the templates use only in some cases (a date that no page has yet) are reported too.
     for catalog in catalogs.values():
         if catalog.needs_translation:
-            catalog.missing.update(template_ids - catalog.translated_ids)
+            catalog.missing.update(expected - catalog.translated_ids)
     return CatalogResult(catalogs, tuple(problems))
 
 
-def _template_ids(template: Path) -> set[str]:
+def template_ids(template: Path) -> set[str]:
     """The msgids of messages.pot, if the site has one and it reads; the build itself never needs it."""
     try:
         with template.open("rb") as file:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from babel.messages.frontend import CommandLineInterface
-
 ACTIONS = ("extract", "update", "init", "compile")
 
 
@@ -58,6 +56,8 @@ def run(site_dir: Path, action: str, language: str | None) -> int:
     if action in ("update", "init") and not template.exists():
         print(f"{template} does not exist yet: run `python build.py i18n extract` first", file=sys.stderr)
         return 1
+    from babel.messages.frontend import CommandLineInterface  # only when a translator runs a command
+
     try:
         CommandLineInterface().run(  # type: ignore[no-untyped-call]
             ["pybabel", "--quiet", *commands[action]]

@@ -15,10 +15,18 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, error
-from .render import Output
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str
+    """Where the file goes, relative to the output folder, with forward slashes."""
+    content: bytes
+
 
 _TEMP_PREFIX = ".pregon-build-"
 _OLD_PREFIX = ".pregon-old-"

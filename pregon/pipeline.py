@@ -7,66 +7,30 @@ stage found an error, so the published folder only ever changes to a complete, c
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import pickle
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from .cache import BuildCache, fingerprint, load_cache, save_cache
+from .cache import BuildCache, load_cache, save_cache
 from .config import SiteConfig, load_config
 from .content import load_content
 from .errors import BuildFailed, Problem, Severity, error
 from .i18n import load_catalogs
-from .output import check_paths, remove_leftovers, staged_site, write_outputs
+from .last_build import (
+    CACHE_FOLDER,
+    BuildOptions,
+    BuildReport,
+    input_fingerprint,
+    read_last_build,
+    remember_build,
+    unchanged_report,
+)
+from .output import check_paths, staged_site, write_outputs
 from .pdf import load_engine, prune_cache
 from .render import Renderer
 from .search import index_for_search
 from .site import Site, link_translations
-
-CACHE_FOLDER = ".pregon-cache"
-"""Beside site.yaml: what earlier builds made that a later one may reuse (printed guides)."""
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    site_dir: Path
-    out_dir: Path
-    content_dir: Path | None = None
-    strict: bool = False
-    preview: bool = False
-    """Adds the live-reload script to every page: for `serve` only, never for publishing."""
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    pages_per_language: dict[str, int]
-    untranslated_per_language: dict[str, int]
-    files_written: int
-    warnings: tuple[Problem, ...]
-    seconds: float
-    stage_seconds: dict[str, float]
-    unchanged: bool = False
-    """Nothing had changed since the last build into the same folder, so nothing was redone."""
-
-    def summary(self) -> str:
-        """One line: pages per language, how many of them are untranslated, warnings and time."""
-        counts = ", ".join(
-            f"{code} {count}"
-            + (
-                f" ({self.untranslated_per_language[code]} untranslated)"
-                if self.untranslated_per_language[code]
-                else ""
-            )
-            for code, count in self.pages_per_language.items()
-        )
-        total = sum(self.pages_per_language.values())
-        if self.unchanged:
-            return f"Nothing changed: {total} pages ({counts}) are up to date; {self.seconds:.2f} s"
-        return f"Built {total} pages: {counts}; {len(self.warnings)} warning(s); {self.seconds:.2f} s"
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -81,13 +45,12 @@ def build(options: BuildOptions) -> BuildReport:
     # Nothing changed since the last build into this folder: the site there is already this one.
     begun = time.perf_counter()
     cache_dir = options.site_dir / CACHE_FOLDER
-    inputs = _input_fingerprint(options)
-    previous = _last_build(cache_dir)
+    inputs = input_fingerprint(options)
+    previous = read_last_build(cache_dir)
     stage("fingerprint", begun)
-    if previous is not None and previous.get("inputs") == inputs and options.out_dir.is_dir():
-        remove_leftovers(options.out_dir.absolute())
-        report: BuildReport = previous["report"]
-        return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings, unchanged=True)
+    unchanged = unchanged_report(options, inputs, previous)
+    if unchanged is not None:
+        return dataclasses.replace(unchanged, seconds=time.perf_counter() - started, stage_seconds=timings)
 
     begun = time.perf_counter()
     cache = load_cache(cache_dir / "build.pickle")
@@ -148,46 +111,12 @@ def build(options: BuildOptions) -> BuildReport:
         seconds=0.0,
         stage_seconds={},
     )
-    _remember_build(
+    remember_build(
         cache_dir,
         {"inputs": inputs, "report": report, "outputs": output_hashes, "out_dir": str(options.out_dir.absolute())},
     )
     stage("cache", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
-
-
-def _input_fingerprint(options: BuildOptions) -> str:
-    """Everything a build reads, and how it was asked to build: equal fingerprints build equal sites."""
-    root = options.site_dir
-    folders = [options.content_dir or root / "content", root / "templates", root / "translations", root / "static"]
-    files = [root / "site.yaml"] if (root / "site.yaml").is_file() else []
-    for folder in folders:
-        if folder.is_dir():
-            # Folders count too: an empty folder named like a page is a mistake the build must report.
-            files += list(folder.rglob("*"))
-    tools = [name for name in ("weasyprint", "pagefind") if importlib.util.find_spec(name) is not None]
-    settings = [str(options.out_dir.absolute()), str(options.strict), str(options.preview), ",".join(tools)]
-    try:
-        return fingerprint(files, root if all(f.is_relative_to(root) for f in files) else Path("/"), *settings)
-    except OSError:
-        return ""  # a file vanished while reading: build for real, which will say what is wrong
-
-
-def _last_build(cache_dir: Path) -> dict[str, Any] | None:
-    try:
-        with (cache_dir / "last-build.pickle").open("rb") as file:
-            record = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
-def _remember_build(cache_dir: Path, record: dict[str, Any]) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / "last-build.tmp"
-    with temporary.open("wb") as file:
-        pickle.dump(record, file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(cache_dir / "last-build.pickle")
 
 
 def load_site(

@@ -25,19 +25,13 @@ from .config import SECTIONS, Language, SiteConfig
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
 from .markdown import MarkdownRenderer, Rendered
+from .output import Output
 from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
 
 HOME_ANNOUNCEMENTS = 5
 PARALLEL_THRESHOLD = 64
 """Below this many pages to convert, starting worker processes costs more than it saves."""
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str
-    """Where the file goes, relative to the output folder, with forward slashes."""
-    content: bytes
 
 
 @dataclass(frozen=True)
@@ -303,7 +297,7 @@ class Renderer:
     def _page(self, group: PageGroup, page: Page) -> Output:
         here = page.output_path
         language = self.config.language(page.lang)
-        rendered = self._markdown(page, here)
+        rendered = self._markdown(page)
         translated = {other.lang: other.url for other in group.translated}
         original = group.page(group.original.lang)
         urls = {other.lang: other.url for other in group.pages}
@@ -434,7 +428,7 @@ class Renderer:
         for key, asked, rendered in results:
             self.cache.keep_markdown(key, asked, rendered)
 
-    def _markdown(self, page: Page, here: str) -> Rendered:
+    def _markdown(self, page: Page) -> Rendered:
         rendered = self.cache.markdown_result(_markdown_key(page), self._resolver(page))
         if rendered is None:
             key, asked, rendered = self.convert(page)

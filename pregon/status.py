@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from .config import SiteConfig
 from .content import SourcePage, blob_id
 from .errors import Problem, error
-from .i18n import catalog_path, read_catalog
+from .i18n import MESSAGES_LANGUAGE, catalog_path, read_catalog, template_ids
 from .site import PageGroup, Site
 
 STATES = ("source", "translated", "outdated", "untracked", "missing")
@@ -79,18 +79,14 @@ def translation_status(config: SiteConfig, site: Site) -> Status:
 
 
 def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
-    template = config.translations_dir / "messages.pot"
-    template_ids: set[str] = set()
-    if template.is_file():
-        with template.open("rb") as file:
-            template_ids = {str(m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(file) if m.id}
+    expected = template_ids(config.translations_dir / "messages.pot")
     statuses = []
     for language in config.languages:
         path = catalog_path(config, language.code)
         shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
         if not path.is_file():
-            if not language.locale.startswith("en"):
-                statuses.append(CatalogStatus(language.code, shown, 0, 0, len(template_ids), ()))
+            if not language.locale.startswith(MESSAGES_LANGUAGE):
+                statuses.append(CatalogStatus(language.code, shown, 0, 0, len(expected), ()))
             continue
         problems: list[Problem] = []
         catalog = read_catalog(path.read_bytes(), shown, language, problems)
@@ -100,7 +96,7 @@ def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
             messages = [m for m in read_po(file) if m.id]
         fuzzy = sum(1 for m in messages if m.fuzzy)
         missing = (
-            len((template_ids or {str(m.id if isinstance(m.id, str) else m.id[0]) for m in messages}) - translated)
+            len((expected or {str(m.id if isinstance(m.id, str) else m.id[0]) for m in messages}) - translated)
             - fuzzy
         )
         statuses.append(CatalogStatus(language.code, shown, len(translated), fuzzy, max(missing, 0), errors))

@@ -24,8 +24,11 @@ FILES = {
 
 
 def hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def cold_build(tree: SiteTree, tmp_path: Path) -> dict[str, str]:
@@ -52,12 +55,15 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
         edit(tree, "content/es/faq/que.md", "news.md", "update.md"),
     ),
     "translation added": lambda tree: tree.write(
-        {"content/es/announcements/aviso.md": page("Aviso", translation_key="news", date="2020-01-02")}),
+        {"content/es/announcements/aviso.md": page("Aviso", translation_key="news", date="2020-01-02")}
+    ),
     "heading anchor changed": lambda tree: edit(tree, "content/en/faq/what.md", "## One?", "## First?"),
-    "template edited": lambda tree: edit(tree, "templates/page.html", "<h1>{{ source.title }}</h1>",
-                                         "<h1 class=\"title\">{{ source.title }}</h1>"),
-    "catalog edited": lambda tree: edit(tree, "translations/es/LC_MESSAGES/messages.po", 'msgstr "Idioma"',
-                                        'msgstr "Lengua"'),
+    "template edited": lambda tree: edit(
+        tree, "templates/page.html", "<h1>{{ source.title }}</h1>", '<h1 class="title">{{ source.title }}</h1>'
+    ),
+    "catalog edited": lambda tree: edit(
+        tree, "translations/es/LC_MESSAGES/messages.po", 'msgstr "Idioma"', 'msgstr "Lengua"'
+    ),
     "site.yaml edited": lambda tree: edit(tree, "site.yaml", "faq: preguntas-frecuentes", "faq: preguntas"),
     "static file edited": lambda tree: (tree.root / "static/style.css").write_text("body { color: #000; }\n"),
     "page deleted": lambda tree: (tree.root / "content/en/announcements/other.md").unlink(),
@@ -80,7 +86,7 @@ def test_an_incremental_build_equals_a_cold_one(
 
 
 def test_nothing_changed_redoes_nothing_and_unchanged_files_are_not_rewritten(
-    site_tree: Callable[..., SiteTree]
+    site_tree: Callable[..., SiteTree],
 ) -> None:
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
