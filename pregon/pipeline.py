@@ -115,7 +115,7 @@ def build(options: BuildOptions) -> BuildReport:
         cache_dir,
         {"inputs": inputs, "report": report, "outputs": output_hashes, "out_dir": str(options.out_dir.absolute())},
     )
-    stage("cache", begun)
+    stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
 

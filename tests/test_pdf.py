@@ -88,6 +88,9 @@ def test_each_guide_prints_in_its_language(shipped_build: Path, tmp_path: Path, 
     assert int(info["Pages"]) == len(pages) >= 1
     for number, text in enumerate(pages, start=1):
         assert re.search(rf"\b{number}\s*/\s*{len(pages)}\b", text)
+        # No heading is left alone at the foot of a page: the last line before the page number is text.
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[-2] not in headings, f"page {number} ends with the heading {lines[-2]!r}"
     assert url in "".join(flat.split())
     assert qr_codes(pdf, tmp_path) == [url]
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]

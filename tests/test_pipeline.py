@@ -149,3 +149,23 @@ def test_a_third_language_right_to_left_needs_no_code_change(
     assert fallback.get("dir") == "rtl" and fallback.find(".//article").get("dir") == "ltr"
     # Strings the Arabic catalog lacks are reported, not silently shown in English.
     assert "translations/ar/LC_MESSAGES/messages.po: warning:" in result.err
+
+
+def test_a_crash_prints_a_short_message_and_where_the_trace_is(
+    site_tree: Callable[..., SiteTree], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pregon import pipeline
+    from pregon.cli import run
+
+    tree = site_tree(GOOD)
+
+    def broken(*arguments: object, **keywords: object) -> None:
+        raise RuntimeError("a bug in a stage")
+
+    monkeypatch.setattr(pipeline, "load_catalogs", broken)
+    code = run(["build", "--site", str(tree.root)])
+    err = capsys.readouterr().err
+    assert code == 70 and "Traceback" not in err and "this is a bug in pregon" in err
+    trace = Path(err.split("saved to ")[1].split(";")[0])
+    assert "RuntimeError: a bug in a stage" in trace.read_text()
+    trace.unlink()
