@@ -45,6 +45,8 @@ def run(argv: list[str]) -> int:
         if arguments.command == "serve":
             return _serve(arguments)
         return _build(arguments)
+    except BuildFailed as failure:  # a command that needs the site found problems in it
+        return _report(failure.problems)
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
         return 130
@@ -133,15 +135,12 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _new(arguments: argparse.Namespace) -> int:
+    from . import new
+    from .i18n import load_catalogs
     from .pipeline import require_site
 
     site_dir = Path(arguments.site)
-    try:
-        config, site, _warnings = require_site(site_dir)
-    except BuildFailed as failure:
-        return _report(failure.problems)
-    from . import new
-    from .i18n import load_catalogs
+    config, site, _warnings = require_site(site_dir)
 
     source = _site_relative(arguments.translation_of, site_dir) if arguments.translation_of else None
     planned, problems = new.plan_page(
@@ -176,14 +175,11 @@ def _site_relative(path: str, site_dir: Path) -> str:
 
 
 def _status(arguments: argparse.Namespace) -> int:
+    from . import status
     from .pipeline import require_site
 
     site_dir = Path(arguments.site)
-    try:
-        config, site, _warnings = require_site(site_dir)
-    except BuildFailed as failure:
-        return _report(failure.problems)
-    from . import status
+    config, site, _warnings = require_site(site_dir)
 
     if arguments.mark:
         problems = status.mark(site, _site_relative(arguments.mark, site_dir), config.root)

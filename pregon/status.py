@@ -96,8 +96,7 @@ def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
             messages = [m for m in read_po(file) if m.id]
         fuzzy = sum(1 for m in messages if m.fuzzy)
         missing = (
-            len((expected or {str(m.id if isinstance(m.id, str) else m.id[0]) for m in messages}) - translated)
-            - fuzzy
+            len((expected or {str(m.id if isinstance(m.id, str) else m.id[0]) for m in messages}) - translated) - fuzzy
         )
         statuses.append(CatalogStatus(language.code, shown, len(translated), fuzzy, max(missing, 0), errors))
     return statuses

@@ -96,15 +96,29 @@ def site_tree(tmp_path: Path) -> Callable[..., SiteTree]:
     return make
 
 
-@pytest.fixture
-def shipped_site(tmp_path: Path) -> SiteTree:
-    """A copy of the repository's own site (configuration, content and theme)."""
-    root = tmp_path / "shipped"
+def copy_shipped_site(root: Path) -> SiteTree:
+    """A copy of the repository's own site (configuration, content and theme) at `root`."""
     for folder in (*THEME, "content"):
         shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
     return SiteTree(root)
+
+
+@pytest.fixture
+def shipped_site(tmp_path: Path) -> SiteTree:
+    """A copy of the shipped site that a test may change."""
+    return copy_shipped_site(tmp_path / "shipped")
+
+
+@pytest.fixture(scope="session")
+def built_shipped_site(tmp_path_factory: pytest.TempPathFactory) -> SiteTree:
+    """The shipped site built once for the whole session, for tests that only read what it made."""
+    from pregon.pipeline import BuildOptions, build
+
+    tree = copy_shipped_site(tmp_path_factory.mktemp("built") / "shipped")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    return tree
 
 
 @pytest.fixture

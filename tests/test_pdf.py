@@ -56,18 +56,9 @@ def qr_codes(pdf: Path, tmp_path: Path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import shutil
-
-    from pregon.pipeline import BuildOptions, build
-
-    root = tmp_path_factory.mktemp("pdf") / "project"
-    for folder in ("content", "templates", "translations", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    build(BuildOptions(site_dir=root, out_dir=root / "site"))
-    return root / "site"
+@pytest.fixture
+def shipped_build(built_shipped_site: SiteTree) -> Path:
+    return built_shipped_site.out
 
 
 @pytest.mark.parametrize("path", sorted(GUIDES))

@@ -19,21 +19,9 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> SiteTree:
-    """The shipped site, built once for every test here: they only read it."""
-    import shutil
-
-    from pregon.pipeline import BuildOptions, build
-
-    from .conftest import REPO, THEME
-
-    tree = SiteTree(tmp_path_factory.mktemp("render") / "shipped")
-    for folder in (*THEME, "content"):
-        shutil.copytree(REPO / folder, tree.root / folder)
-    shutil.copy(REPO / "site.yaml", tree.root / "site.yaml")
-    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
-    return tree
+@pytest.fixture
+def built(built_shipped_site: SiteTree) -> SiteTree:
+    return built_shipped_site
 
 
 def html_pages(tree: SiteTree) -> list[Path]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,22 +10,16 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from pregon.config import load_config
-from pregon.pipeline import BuildOptions, build
 
 from ..browser import CHROMIUM_ARGS, CHROMIUM_PATH, serve
-from ..conftest import REPO
+from ..conftest import REPO, SiteTree
 
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("e2e") / "site-source"
-    for folder in ("content", "templates", "translations", "static"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    build(BuildOptions(site_dir=root, out_dir=root / "site"))
-    return root / "site"
+def built_site(built_shipped_site: SiteTree) -> Path:
+    return built_shipped_site.out
 
 
 @pytest.fixture(scope="session")
