@@ -92,6 +92,8 @@ class Renderer:
     ) -> None:
         self.site = site
         self.cache = cache if cache is not None else BuildCache()
+        self._converted: dict[str, Rendered] = {}
+        """Each page's converted Markdown, by output path, filled once by convert_all."""
         self.config: SiteConfig = site.config
         self.catalogs = catalogs
         self.markdown = MarkdownRenderer()
@@ -416,20 +418,25 @@ class Renderer:
 
     def convert_all(self, pages: list[Page]) -> None:
         """Convert every page the cache lacks, on every core when there are enough to be worth it."""
-        missing = [
-            page for page in pages if self.cache.markdown_result(_markdown_key(page), self._resolver(page)) is None
-        ]
+        missing = []
+        for page in pages:
+            cached = self.cache.markdown_result(_markdown_key(page), self._resolver(page))
+            if cached is None:
+                missing.append(page)
+            else:
+                self._converted[page.output_path] = cached
         if len(missing) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
             with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self, missing)) as pool:
                 results = pool.map(_convert_in_worker, range(len(missing)), chunksize=16)
         else:
             results = [self.convert(page) for page in missing]
-        for key, asked, rendered in results:
+        for page, (key, asked, rendered) in zip(missing, results, strict=True):
             self.cache.keep_markdown(key, asked, rendered)
+            self._converted[page.output_path] = rendered
 
     def _markdown(self, page: Page) -> Rendered:
-        rendered = self.cache.markdown_result(_markdown_key(page), self._resolver(page))
+        rendered = self._converted.get(page.output_path)
         if rendered is None:
             key, asked, rendered = self.convert(page)
             self.cache.keep_markdown(key, asked, rendered)
