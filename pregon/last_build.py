@@ -97,6 +97,9 @@ def unchanged_report(options: BuildOptions, inputs: str, previous: dict[str, Any
     """The last build's report, if it read exactly these inputs into this same, still existing folder."""
     if previous is None or not inputs or previous.get("inputs") != inputs or not options.out_dir.is_dir():
         return None
+    # A file deleted from the published folder by hand is put back by building again.
+    if not all((options.out_dir / path).is_file() for path in previous.get("outputs", {})):
+        return None
     remove_leftovers(options.out_dir.absolute())
     report: BuildReport = previous["report"]
     return dataclasses.replace(report, unchanged=True)

@@ -110,3 +110,12 @@ def test_a_damaged_cache_is_ignored(site_tree: Callable[..., SiteTree], tmp_path
     edit(tree, "content/en/announcements/news.md", "Text of", "Other text of")
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     assert hashes(tree.out) == cold_build(tree, tmp_path)
+
+
+def test_a_published_file_deleted_by_hand_is_rebuilt(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    before = hashes(tree.out)
+    (tree.out / "en/faq/what/index.html").unlink()
+    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert not report.unchanged and hashes(tree.out) == before
