@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,4 +108,6 @@ def unchanged_report(options: BuildOptions, inputs: str, previous: dict[str, Any
 
 def unchanged_build(options: BuildOptions) -> BuildReport | None:
     """For the command line: the report of a build that has nothing to do, without loading the pipeline."""
-    return unchanged_report(options, input_fingerprint(options), read_last_build(options.site_dir / CACHE_FOLDER))
+    started = time.perf_counter()
+    report = unchanged_report(options, input_fingerprint(options), read_last_build(options.site_dir / CACHE_FOLDER))
+    return None if report is None else dataclasses.replace(report, seconds=time.perf_counter() - started)
