@@ -156,7 +156,7 @@ def _new(arguments: argparse.Namespace) -> int:
     if planned is not None:
         problems += new.write_new_page(planned)
     if not problems and planned is not None:
-        shown = planned.path.relative_to(config.root) if planned.path.is_relative_to(config.root) else planned.path
+        shown = config.shown(planned.path)
         print(f"Created {shown}. It is a draft: write it, then remove the line `draft: true` to publish it.")
     return _report(problems)
 

@@ -61,6 +61,10 @@ class SiteConfig:
     def static_dir(self) -> Path:
         return self.root / "static"
 
+    def shown(self, path: Path) -> str:
+        """How errors and reports name a file: relative to the site folder when it is inside it."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+
     def language(self, code: str) -> Language:
         return next(language for language in self.languages if language.code == code)
 

@@ -90,7 +90,7 @@ def load_content(config: SiteConfig, cache: BuildCache | None = None) -> Content
     problems: list[Problem] = []
     pages: list[SourcePage] = []
     for file, lang, section in _content_files(config, problems):
-        shown = _shown(file, config)
+        shown = config.shown(file)
         try:
             raw = file.read_bytes()
         except OSError as exc:
@@ -110,26 +110,17 @@ def load_content(config: SiteConfig, cache: BuildCache | None = None) -> Content
     return ContentResult(tuple(pages), tuple(problems))
 
 
-def _shown(path: Path, config: SiteConfig) -> str:
-    try:
-        return path.relative_to(config.root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[Path, str, str]]:
     content = config.content_dir
     if not content.is_dir():
         problems.append(
-            error(
-                _shown(content, config), None, "the content folder does not exist", "create it, or pass --content DIR"
-            )
+            error(config.shown(content), None, "the content folder does not exist", "create it, or pass --content DIR")
         )
         return
     real_content = content.resolve()
     codes = config.language_codes
     for lang_dir in _visible_children(content):
-        shown = _shown(lang_dir, config)
+        shown = config.shown(lang_dir)
         if not lang_dir.is_dir():
             problems.append(
                 error(
@@ -151,7 +142,7 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
             )
             continue
         for section_dir in _visible_children(lang_dir):
-            shown = _shown(section_dir, config)
+            shown = config.shown(section_dir)
             if not section_dir.is_dir():
                 problems.append(
                     error(
@@ -170,7 +161,7 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
                 )
                 continue
             for file in _visible_children(section_dir):
-                shown = _shown(file, config)
+                shown = config.shown(file)
                 if not file.resolve().is_relative_to(real_content):
                     problems.append(
                         error(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
@@ -92,7 +92,7 @@ def load_catalogs(config: SiteConfig) -> CatalogResult:
     expected = template_ids(config.translations_dir / "messages.pot")
     for language in config.languages:
         path = catalog_path(config, language.code)
-        shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+        shown = config.shown(path)
         if not path.exists():
             catalogs[language.code] = LanguageCatalog(language, NullTranslations(), frozenset(), shown)
             continue
@@ -110,7 +110,7 @@ def template_ids(template: Path) -> set[str]:
     """The msgids of messages.pot, if the site has one and it reads; the build itself never needs it."""
     try:
         with template.open("rb") as file:
-            return {str(m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(file) if m.id}
+            return {message_id(m) for m in read_po(file) if m.id}
     except (OSError, PoFileError, ValueError):
         return set()
 
@@ -152,7 +152,7 @@ def read_catalog(raw: bytes, shown: str, language: Language, problems: list[Prob
     write_mo(buffer, catalog)  # fuzzy entries are left out, as gettext itself would
     buffer.seek(0)
     translated = frozenset(
-        str(message.id if isinstance(message.id, str) else message.id[0])
+        message_id(message)
         for message in catalog
         if message.id and not message.fuzzy and _is_translated(message.string)
     )
@@ -168,6 +168,11 @@ def read_catalog(raw: bytes, shown: str, language: Language, problems: list[Prob
             )
         )
     return LanguageCatalog(language, Translations(buffer), translated, shown)
+
+
+def message_id(message: Message) -> str:
+    """A message's msgid; for a plural entry, its singular."""
+    return str(message.id if isinstance(message.id, str) else message.id[0])
 
 
 def _is_translated(string: str | tuple[str, ...] | list[str] | None) -> bool:

@@ -12,6 +12,8 @@ import datetime
 import multiprocessing
 import os
 import posixpath
+import sys
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -560,9 +562,6 @@ def _faq_json_ld(page: Page, rendered: Rendered) -> dict[str, Any]:
 
 def _template_frame() -> tuple[str, int | None]:
     """The template file and line being rendered when Jinja raised, read from the traceback."""
-    import sys
-    import traceback
-
     for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
         if frame.filename.endswith((".html", ".xml", ".txt")):
             return f"templates/{posixpath.basename(frame.filename)}", frame.lineno

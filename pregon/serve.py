@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 import watchfiles
 
-from .errors import BuildFailed, Problem, error, sorted_problems
+from .errors import BuildFailed, Problem, error, format_problem, sorted_problems
 
 PREVIEW_FOLDER = ".pregon-preview"
 ASSETS = Path(__file__).parent / "preview"
@@ -83,8 +83,8 @@ class PreviewServer:
                 )
             ]
         errors = [problem for problem in sorted_problems(problems) if problem.is_error]
-        for line in _describe(sorted_problems(problems)):
-            self._report(line)
+        for problem in sorted_problems(problems):
+            self._report(format_problem(problem))
         self._report("Preview failed: fix the errors above." if errors else f"Preview rebuilt: {self.url}")
         self.state.publish(errors)
 
@@ -170,10 +170,3 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 sent = version
         except (BrokenPipeError, ConnectionResetError):
             pass
-
-
-def _describe(problems: list[Problem]) -> Iterator[str]:
-    from .errors import format_problem
-
-    for problem in problems:
-        yield format_problem(problem)

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from .config import SiteConfig
 from .content import SourcePage, blob_id
 from .errors import Problem, error
-from .i18n import MESSAGES_LANGUAGE, catalog_path, read_catalog, template_ids
+from .i18n import MESSAGES_LANGUAGE, catalog_path, message_id, read_catalog, template_ids
 from .site import PageGroup, Site
 
 STATES = ("source", "translated", "outdated", "untracked", "missing")
@@ -83,7 +83,7 @@ def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
     statuses = []
     for language in config.languages:
         path = catalog_path(config, language.code)
-        shown = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+        shown = config.shown(path)
         if not path.is_file():
             if not language.locale.startswith(MESSAGES_LANGUAGE):
                 statuses.append(CatalogStatus(language.code, shown, 0, 0, len(expected), ()))
@@ -95,9 +95,7 @@ def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
         with path.open("rb") as file:
             messages = [m for m in read_po(file) if m.id]
         fuzzy = sum(1 for m in messages if m.fuzzy)
-        missing = (
-            len((expected or {str(m.id if isinstance(m.id, str) else m.id[0]) for m in messages}) - translated) - fuzzy
-        )
+        missing = len((expected or {message_id(m) for m in messages}) - translated) - fuzzy
         statuses.append(CatalogStatus(language.code, shown, len(translated), fuzzy, max(missing, 0), errors))
     return statuses
 
