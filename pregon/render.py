@@ -26,7 +26,7 @@ from .cache import BuildCache, LinkResolution, cache_key
 from .config import SECTIONS, Language, SiteConfig
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
-from .markdown import MarkdownRenderer, Rendered
+from .markdown import ENGINE, MarkdownRenderer, Rendered
 from .output import Output
 from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
@@ -517,7 +517,7 @@ class Renderer:
 
 
 def _markdown_key(page: Page) -> str:
-    return cache_key("markdown", page.source.path, page.lang, page.output_path, page.source.body)
+    return cache_key("markdown", ENGINE, page.source.path, page.lang, page.output_path, page.source.body)
 
 
 _worker: tuple[Renderer, list[Page]] | None = None

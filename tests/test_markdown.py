@@ -93,3 +93,17 @@ def test_image_alt_text_and_link_titles_are_escaped() -> None:
     root = body_of(rendered)
     assert root.find(".//svg") is None and root.find(".//script") is None
     assert root.find(".//img").get("alt") == 'x"><svg onload=alert(1)>'
+
+
+def test_commonmark_with_github_tables_strikethrough_and_autolinks() -> None:
+    rendered = render("| Day | Hours |\n|:--|:-:|\n| Monday | 9–5 |\n\n~~closed~~ see www.phila.gov\n")
+    root = body_of(rendered)
+    assert [th.get("align") for th in root.findall(".//th")] == ["left", "center"]
+    assert root.find(".//del").text == "closed"
+    assert root.find(".//p/a").get("href") == "http://www.phila.gov"
+    assert root.find(".//*[@data-sourcepos]") is None
+
+
+def test_a_broken_link_in_a_nested_list_names_its_own_line() -> None:
+    rendered = render("- one\n- two\n  - [three](gone.md)\n\nText with [other](other.md) and [x](gone.md#a).")
+    assert [(p.line, "gone.md" in p.message) for p in rendered.problems] == [(7, True), (9, True)]
