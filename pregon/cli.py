@@ -224,6 +224,8 @@ def _build(arguments: argparse.Namespace) -> int:
         print(format_problem(problem), file=sys.stderr)
     print(report.summary())
     if arguments.profile:
+        if not report.unchanged:
+            print(f"  {report.rendered} of {report.files_written} files rendered again, the others unchanged")
         for name, seconds in report.stage_seconds.items():
             print(f"  {name:<10} {seconds * 1000:8.1f} ms")
     return 0

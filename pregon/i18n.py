@@ -8,6 +8,7 @@ a page, and a msgstr carrying markup its msgid lacks is refused at load time.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ class LanguageCatalog:
     path: str
     missing: set[str] = field(default_factory=set, compare=False)
     """Filled while rendering: msgids the templates used that this catalog does not translate."""
+    digest: str = ""
+    """Of the catalog file's bytes: an output is rendered again when the catalog it used changed."""
+    missing_since: set[str] = field(default_factory=set, compare=False)
+    """Missing msgids noted since the renderer last emptied it: what one output used."""
 
     @property
     def needs_translation(self) -> bool:
@@ -61,6 +66,7 @@ class LanguageCatalog:
     def _note(self, message: str) -> None:
         if self.needs_translation and message not in self.translated_ids:
             self.missing.add(message)
+            self.missing_since.add(message)
 
     def format_date(self, date: datetime.date) -> str:
         return format_date(date, format="long", locale=self.language.locale)
@@ -167,7 +173,7 @@ def read_catalog(raw: bytes, shown: str, language: Language, problems: list[Prob
                 "check each one, then remove its `#, fuzzy` line",
             )
         )
-    return LanguageCatalog(language, Translations(buffer), translated, shown)
+    return LanguageCatalog(language, Translations(buffer), translated, shown, digest=hashlib.sha256(raw).hexdigest())
 
 
 def message_id(message: Message) -> str:

@@ -40,6 +40,8 @@ class BuildReport:
     warnings: tuple[Problem, ...]
     seconds: float
     stage_seconds: dict[str, float]
+    rendered: int = 0
+    """Outputs rendered again; the others were unchanged and kept from the published site."""
     unchanged: bool = False
     """Nothing had changed since the last build into the same folder, so nothing was redone."""
 
@@ -69,7 +71,7 @@ def input_fingerprint(options: BuildOptions) -> str:
         if folder.is_dir():
             # Folders count too: an empty folder named like a page is a mistake the build must report.
             files += list(folder.rglob("*"))
-    tools = [name for name in ("weasyprint", "pagefind") if importlib.util.find_spec(name) is not None]
+    tools = [name for name in ("weasyprint",) if importlib.util.find_spec(name) is not None]
     settings = [str(options.out_dir.absolute()), str(options.strict), str(options.preview), ",".join(tools)]
     try:
         return fingerprint(files, root if all(f.is_relative_to(root) for f in files) else Path("/"), *settings)

@@ -21,6 +21,7 @@ from cmarkgfm.cmark import Options
 
 from .content import SourcePage, slugify
 from .errors import Problem, error, warning
+from .search import words_of_html
 
 LinkResolver = Callable[[str], tuple[str, str] | None]
 """Given a `.md` path as written in a link: the link to put in its place and the page's full address
@@ -83,6 +84,7 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {
     "*": {"id", "lang", "dir", "title"},
     "a": {"href", "hreflang", "data-print-url"},
+    "code": {"class"},
     "img": {"src", "alt", "width", "height"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan", "scope"},
@@ -141,6 +143,8 @@ class Rendered:
     links: tuple[Link, ...]
     images: tuple[Image, ...]
     problems: tuple[Problem, ...]
+    words: frozenset[str]
+    """The text's words as the search index keeps them; found here so that they are cached with it."""
 
 
 class MarkdownRenderer:
@@ -157,7 +161,7 @@ class MarkdownRenderer:
             source.body, options=_CMARK_OPTIONS, extensions=_EXTENSIONS
         )
         if not raw_html.strip():
-            return Rendered("", (), (), (), (), ())
+            return Rendered("", (), (), (), (), (), frozenset())
         root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
         problems: list[Problem] = []
         headings: list[Heading] = []
@@ -208,13 +212,19 @@ class MarkdownRenderer:
             element.set("data-print-url", resolved[1] + fragment)
         serialized = lxml.html.tostring(root, encoding="unicode")[len("<div>") : -len("</div>")]
         walked = _SOURCE_POSITION.sub("", serialized)
-        html = nh3.clean(
-            walked,
-            tags=_ALLOWED_TAGS,
-            attributes=_ALLOWED_ATTRIBUTES,
-            url_schemes=_URL_SCHEMES,
-            link_rel=None,
-            strip_comments=True,
+        # Without a "<" the text holds no raw HTML, and what cmark-gfm writes by itself is safe once
+        # the walk above removed unsafe URL schemes; the sanitizer is needed only for raw HTML.
+        html = (
+            nh3.clean(
+                walked,
+                tags=_ALLOWED_TAGS,
+                attributes=_ALLOWED_ATTRIBUTES,
+                url_schemes=_URL_SCHEMES,
+                link_rel=None,
+                strip_comments=True,
+            )
+            if "<" in source.body
+            else walked
         )
         if html != walked:
             removed = sorted(_inventory(root) - _inventory(lxml.html.fragment_fromstring(html, create_parent="div")))
@@ -228,7 +238,8 @@ class MarkdownRenderer:
                     )
                 )
         questions = _questions(html) if source.section == "faq" else ()
-        return Rendered(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems))
+        words = words_of_html(html)
+        return Rendered(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words)
 
 
 def _anchor_heading(element: lxml.html.HtmlElement, taken: set[str]) -> Heading:

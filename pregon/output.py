@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, error
@@ -28,18 +28,30 @@ class Output:
     content: bytes
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """An output that would be byte-identical to the published file: linked from there, not made again."""
+
+    path: str
+    digest: str
+    """The sha256 of the published file's bytes, as the build that wrote it recorded."""
+
+
+class PublishedFileMissing(Exception):
+    """A file the build meant to keep from the published site was removed while the build ran."""
+
+
 _TEMP_PREFIX = ".pregon-build-"
 _OLD_PREFIX = ".pregon-old-"
 _RENAME_EXCHANGE = 2
 
 
-def check_paths(outputs: Iterable[Output], static_dir: Path) -> list[Problem]:
+def check_paths(outputs: Iterable[Output | Unchanged | Placed], static_dir: Path) -> list[Problem]:
     """Refuse any output path that could leave the output folder, and two outputs with one path."""
     problems = []
     seen: set[str] = set()
     for output in outputs:
-        path = PurePosixPath(output.path)
-        if path.is_absolute() or ".." in path.parts or not path.parts:
+        if not _is_inside(output.path):
             problems.append(error(output.path, None, "would be written outside the output folder"))
         folded = output.path.casefold()
         if folded in seen:
@@ -70,44 +82,93 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
     temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
     try:
         yield temp
-        _normalise_permissions(temp)
+        temp.chmod(0o755)  # mkdtemp makes it private
         _swap_in(temp, out_dir)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
 
 
-def write_outputs(
-    outputs: Iterable[Output],
-    static_dir: Path,
-    folder: Path,
-    previous: Path | None = None,
-    published: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """Write every output into `folder` and return each one's hash.
+@dataclass(frozen=True)
+class Placed:
+    """An output already written into the folder being built (by a worker process, as it rendered)."""
 
-    A file whose hash equals the one published in `previous` (as `published` records) is linked there,
-    not rewritten: it keeps its identity and time, so mirrors and caches see only real changes.
-    """
-    hashes: dict[str, str] = {}
-    if static_dir.is_dir():
-        shutil.copytree(static_dir, folder / "static", symlinks=False)
-    made: set[Path] = set()
-    for output in outputs:
-        target = folder / output.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        digest = hashlib.sha256(output.content).hexdigest()
-        hashes[output.path] = digest
-        if previous is not None and published is not None and published.get(output.path) == digest:
+    path: str
+    digest: str
+
+
+@dataclass
+class Destination:
+    """Where outputs go: the folder being built, and the published site whose unchanged files it reuses."""
+
+    folder: Path
+    previous: Path | None = None
+    published: Mapping[str, str] | None = None
+    """Output path -> sha256 of the file the last build published in `previous`."""
+    made: set[Path] = field(default_factory=set)
+    """Folders this process created (or found) in `folder`."""
+
+    def place(self, output: Output | Unchanged) -> str | None:
+        """Write one output (or link it from the published site) and return its hash.
+
+        A file whose hash equals the one published is linked there, not rewritten: it keeps its
+        identity and time, so mirrors and caches see only real changes. An output whose path would leave
+        the folder is not written (None); check_paths reports it and the build fails.
+        """
+        if not _is_inside(output.path):
+            return None
+        target = self.folder / output.path
+        if target.parent not in self.made:
+            self._make_folder(target.parent)
+        if isinstance(output, Unchanged):
             try:
-                os.link(previous / output.path, target)
-                continue
+                os.link(Path(self.previous or self.folder) / output.path, target)
+            except OSError as exc:
+                raise PublishedFileMissing(output.path) from exc
+            return output.digest
+        digest = hashlib.sha256(output.content).hexdigest()
+        if self.previous is not None and self.published is not None and self.published.get(output.path) == digest:
+            try:
+                os.link(self.previous / output.path, target)
+                return digest
             except OSError:
                 pass  # gone or on another file system: write it
         target.write_bytes(output.content)
+        target.chmod(0o644)
+        return digest
+
+    def _make_folder(self, folder: Path) -> None:
+        # A strict umask would make private folders; a published site must be readable by the web
+        # server. (Linked files were made readable by the build that wrote them.)
+        if folder in self.made or folder == self.folder:
+            return
+        self._make_folder(folder.parent)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            pass  # another worker made it first
+        folder.chmod(0o755)
+        self.made.add(folder)
+
+
+def write_outputs(
+    outputs: Iterable[Output | Unchanged | Placed], static_dir: Path, destination: Destination
+) -> dict[str, str]:
+    """Write every output not yet placed into the destination folder, and return each one's hash."""
+    hashes: dict[str, str] = {}
+    if static_dir.is_dir():
+        shutil.copytree(static_dir, destination.folder / "static", symlinks=False)
+        make_readable(destination.folder / "static")
+    for output in outputs:
+        digest = output.digest if isinstance(output, Placed) else destination.place(output)
+        if digest is not None:
+            hashes[output.path] = digest
     return hashes
+
+
+def _is_inside(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
 
 
 def remove_leftovers(out_dir: Path) -> None:
@@ -119,8 +180,8 @@ def remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _normalise_permissions(folder: Path) -> None:
-    # mkdtemp makes a private folder; a published site must be readable by the web server.
+def make_readable(folder: Path) -> None:
+    """Files copied or made by other tools keep their own modes; the web server must read them all."""
     folder.chmod(0o755)
     for path in folder.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)

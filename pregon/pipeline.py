@@ -26,10 +26,9 @@ from .last_build import (
     remember_build,
     unchanged_report,
 )
-from .output import check_paths, staged_site, write_outputs
+from .output import Destination, PublishedFileMissing, check_paths, staged_site, write_outputs
 from .pdf import load_engine, prune_cache
-from .render import Renderer
-from .search import index_for_search
+from .render import PreviousBuild, Renderer
 from .site import Site, link_translations
 
 
@@ -69,33 +68,50 @@ def build(options: BuildOptions) -> BuildReport:
         raise BuildFailed(_final(problems, options.strict))
 
     begun = time.perf_counter()
-    pdf_engine, pdf_problems = load_engine(config.static_dir, cache_dir, config.static_dir / "print.css")
+    # Loading WeasyPrint takes most of a second: only a site with guides to print pays for it.
+    pdf_engine, pdf_problems = (
+        load_engine(config.static_dir, cache_dir, config.static_dir / "print.css")
+        if any(group.key[0] == "guides" for group in site.groups)
+        else (None, [])
+    )
     problems.extend(pdf_problems)
-    renderer = Renderer(site, catalogs.catalogs, pdf_engine, preview=options.preview, cache=cache)
-    rendered = renderer.render_all()
-    problems.extend(rendered.problems)
-    problems.extend(check_paths(rendered.outputs, config.static_dir))
-    stage("render", begun)
-    if _has_errors(problems, options.strict):
-        raise BuildFailed(_final(problems, options.strict))
-
+    published = (
+        previous.get("outputs")
+        if previous is not None and previous.get("out_dir") == str(options.out_dir.absolute())
+        else None
+    )
+    reusable = (
+        PreviousBuild(options.out_dir.absolute(), published, previous.get("records", {}))
+        if published is not None and previous is not None
+        else None
+    )
+    # Pages are written as they are rendered, by every worker process, into a folder beside the
+    # published one; it replaces the published one only if the whole build succeeds.
     with staged_site(options.out_dir) as folder:
-        begun = time.perf_counter()
-        published = (
-            previous.get("outputs")
-            if previous is not None and previous.get("out_dir") == str(options.out_dir.absolute())
-            else None
+        destination = Destination(folder, options.out_dir.absolute() if published is not None else None, published)
+        renderer = Renderer(
+            site,
+            catalogs.catalogs,
+            pdf_engine,
+            preview=options.preview,
+            cache=cache,
+            previous=reusable,
+            destination=destination,
         )
-        output_hashes = write_outputs(
-            rendered.outputs, config.static_dir, folder, options.out_dir.absolute(), published
-        )
+        try:
+            rendered = renderer.render_all()
+            problems.extend(rendered.problems)
+            problems.extend(check_paths(rendered.outputs, config.static_dir))
+            stage("render", begun)
+            if _has_errors(problems, options.strict):
+                raise BuildFailed(_final(problems, options.strict))
+            begun = time.perf_counter()
+            output_hashes = write_outputs(rendered.outputs, config.static_dir, destination)
+        except PublishedFileMissing as exc:
+            raise BuildFailed(
+                [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]
+            ) from exc
         stage("write", begun)
-        begun = time.perf_counter()
-        search_problems = index_for_search(folder)
-        problems.extend(search_problems)
-        stage("search", begun)
-        if _has_errors(search_problems, options.strict):
-            raise BuildFailed(_final(problems, options.strict))
 
     begun = time.perf_counter()
     if pdf_engine is not None:
@@ -107,13 +123,20 @@ def build(options: BuildOptions) -> BuildReport:
         pages_per_language={code: per_language.get(code, 0) for code in config.language_codes},
         untranslated_per_language={code: untranslated.get(code, 0) for code in config.language_codes},
         files_written=len(rendered.outputs),
+        rendered=rendered.fresh,
         warnings=tuple(problem for problem in problems if problem.severity is Severity.WARNING),
         seconds=0.0,
         stage_seconds={},
     )
     remember_build(
         cache_dir,
-        {"inputs": inputs, "report": report, "outputs": output_hashes, "out_dir": str(options.out_dir.absolute())},
+        {
+            "inputs": inputs,
+            "report": report,
+            "outputs": output_hashes,
+            "records": dict(rendered.records),
+            "out_dir": str(options.out_dir.absolute()),
+        },
     )
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)

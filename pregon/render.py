@@ -9,25 +9,31 @@ web server and from the disk.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import multiprocessing
 import os
 import posixpath
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import babel
 import jinja2
+import jinja2.meta
 from babel import Locale
 from markupsafe import Markup
 
-from .cache import BuildCache, LinkResolution, cache_key
+from . import search
+from .cache import CACHE_FORMAT, BuildCache, LinkResolution, cache_key
 from .config import SECTIONS, Language, SiteConfig
+from .digests import DataDigests
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
 from .markdown import ENGINE, MarkdownRenderer, Rendered
-from .output import Output
+from .output import Destination, Output, Placed, Unchanged
 from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
 
@@ -58,9 +64,61 @@ class Download:
 
 
 @dataclass(frozen=True)
+class ListedSource:
+    """A source as lists, feeds and the landing page show it: all but its text, so that editing the
+    text of one page renders that page again, not every list it appears in."""
+
+    path: str
+    lang: str
+    section: str
+    title: str
+    summary: str
+    date: datetime.date | None
+    updated: datetime.date | None
+    slug: str
+
+    @property
+    def last_changed(self) -> datetime.date | None:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class ListedPage:
+    lang: str
+    url: str
+    source: ListedSource
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.source.lang != self.lang
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    """What one output was made from (a digest of its template, catalog, settings and data) and the
+    interface strings it showed untranslated, so that reusing it reports them just as rendering would."""
+
+    key: str
+    missing: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PreviousBuild:
+    """The site the last build published, and what each of its outputs was made from."""
+
+    folder: Path
+    digests: Mapping[str, str]
+    """Output path -> sha256 of the published file."""
+    records: Mapping[str, RenderRecord]
+
+
+@dataclass(frozen=True)
 class RenderResult:
-    outputs: tuple[Output, ...]
+    outputs: tuple[Output | Unchanged | Placed, ...]
     problems: tuple[Problem, ...]
+    records: Mapping[str, RenderRecord]
+    fresh: int
+    """How many outputs were rendered rather than kept."""
 
 
 def relative_url(here: str, target: str) -> str:
@@ -91,8 +149,18 @@ class Renderer:
         pdf_engine: PdfEngine | None = None,
         preview: bool = False,
         cache: BuildCache | None = None,
+        previous: PreviousBuild | None = None,
+        destination: Destination | None = None,
     ) -> None:
         self.site = site
+        self.previous = previous
+        self.destination = destination
+        """Where pages are written as soon as they are rendered; without one, they are returned."""
+        self.records: dict[str, RenderRecord] = {}
+        self.fresh = 0
+        """Outputs rendered by this build, as opposed to kept from the published site."""
+        self._digests = DataDigests()
+        self._base_keys: dict[tuple[str, str], bytes] = {}
         self.cache = cache if cache is not None else BuildCache()
         self._converted: dict[str, Rendered] = {}
         """Each page's converted Markdown, by output path, filled once by convert_all."""
@@ -106,6 +174,9 @@ class Renderer:
         self.pdf_engine = pdf_engine
         self._printed: dict[tuple[str, str], list[Download]] = {}
         self._pdf_outputs: list[Output] = []
+        self._page_order: list[tuple[PageGroup, Page]] = []
+        self._listed_pages: dict[str, ListedPage] = {}
+        self._loader = loader
 
     def _environment(self, loader: jinja2.BaseLoader, catalog: LanguageCatalog) -> jinja2.Environment:
         environment = jinja2.Environment(
@@ -142,7 +213,7 @@ class Renderer:
         return self.config.base_url + url
 
     def render_all(self) -> RenderResult:
-        outputs: list[Output] = []
+        outputs: list[Output | Unchanged | Placed] = []
         for produce in (self._landing, self._not_found, self._sitemap, self._robots):
             outputs.extend(self._guarded(produce))
         for language in self.config.languages:
@@ -153,15 +224,17 @@ class Renderer:
                 outputs.extend(
                     self._guarded(lambda language=language, section=section: self._section(language, section))
                 )
-        self.convert_all(self.site.pages())
+        # Printed guides first, in this process: every page of a guide links to them, and PDFs are few.
         for group in self.site.groups:
-            for page in group.pages:
-                outputs.extend(self._guarded(lambda group=group, page=page: [self._page(group, page)]))
+            self._printed_editions(group)
+        outputs.extend(self._render_pages())
         outputs.extend(self._pdf_outputs)
+        for language in self.config.languages:
+            outputs.extend(self._search_index(language))
         self.problems.extend(self._missing_strings())
-        return RenderResult(tuple(outputs), tuple(self.problems))
+        return RenderResult(tuple(outputs), tuple(self.problems), self.records, self.fresh)
 
-    def _guarded(self, produce: Any) -> list[Output]:
+    def _guarded(self, produce: Any) -> list[Output | Unchanged | Placed]:
         """Run one producer, turning a template mistake into a Problem so that all are reported."""
         try:
             return list(produce())
@@ -190,10 +263,67 @@ class Renderer:
             )
         return []
 
-    def _render(self, language: Language, template: str, here: str, **context: Any) -> Output:
+    def _render(self, language: Language, template: str, here: str, **context: Any) -> Output | Unchanged:
+        """Render one output, or keep the published one if everything it would be made from is the same."""
+        hasher = hashlib.sha256(self._base_key(language.code, template))
+        hasher.update(self._digests.digest({"here": here, **context}))
+        key = hasher.hexdigest()
+        catalog = self.catalogs[language.code]
+        kept = self._kept(here, key)
+        if kept is not None:
+            catalog.missing.update(self.records[here].missing)
+            return kept
         environment = self.environments[language.code]
+        catalog.missing_since.clear()
         text = environment.get_template(template).render(here=here, **context)
+        self.records[here] = RenderRecord(key, frozenset(catalog.missing_since))
+        self.fresh += 1
         return Output(here, text.encode("utf-8"))
+
+    def _kept(self, here: str, key: str) -> Unchanged | None:
+        previous = self.previous
+        if previous is None:
+            return None
+        record = previous.records.get(here)
+        digest = previous.digests.get(here)
+        if record is None or digest is None or record.key != key or not (previous.folder / here).is_file():
+            return None
+        self.records[here] = record
+        return Unchanged(here, digest)
+
+    def _base_key(self, code: str, template: str) -> bytes:
+        """Everything but the data that an output of `template` in language `code` is made from."""
+        base = self._base_keys.get((code, template))
+        if base is None:
+            hasher = hashlib.sha256()
+            for part in (
+                CACHE_FORMAT,
+                f"jinja2 {jinja2.__version__}",
+                f"babel {babel.__version__}",
+                code,
+                self.catalogs[code].digest,
+                template,
+            ):
+                hasher.update(part.encode() + b"\0")
+            hasher.update(self._digests.digest((self.config, self.preview)))
+            hasher.update(self._template_digest(template, set()))
+            base = self._base_keys[(code, template)] = hasher.digest()
+        return base
+
+    def _template_digest(self, name: str, seen: set[str]) -> bytes:
+        """A template's source and that of every template it extends, includes or imports."""
+        seen.add(name)
+        environment = next(iter(self.environments.values()))
+        source, _, _ = self._loader.get_source(environment, name)
+        hasher = hashlib.sha256(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
+        referenced = list(jinja2.meta.find_referenced_templates(environment.parse(source, name=name)))
+        if None in referenced:
+            # A template named by a variable could be any of them.
+            referenced = list(self._loader.list_templates())
+        for other in sorted(str(reference) for reference in referenced):
+            if other not in seen:
+                hasher.update(self._template_digest(other, seen))
+        return hasher.digest()
 
     def _render_fragment(self, language: Language, template: str, here: str, **context: Any) -> Markup:
         environment = self.environments[language.code]
@@ -208,7 +338,7 @@ class Renderer:
 
     # The pages ---------------------------------------------------------------------------------
 
-    def _landing(self) -> Iterator[Output]:
+    def _landing(self) -> Iterator[Output | Unchanged | Placed]:
         here = "index.html"
         columns = [
             self._render_fragment(
@@ -232,7 +362,7 @@ class Renderer:
             switch=self._switch(here, homes),
         )
 
-    def _not_found(self) -> Iterator[Output]:
+    def _not_found(self) -> Iterator[Output | Unchanged | Placed]:
         # Served for any missing address at any depth, so its links start at the site's root path.
         here = "404.html"
         root = "/" + self.config.base_url.split("://", 1)[-1].partition("/")[2]
@@ -243,7 +373,7 @@ class Renderer:
         default = self.config.language(self.config.default_language)
         yield self._render(default, "404.html", here, columns=columns, root=root)
 
-    def _home(self, language: Language) -> Iterator[Output]:
+    def _home(self, language: Language) -> Iterator[Output | Unchanged | Placed]:
         here = f"{language.code}/index.html"
         homes = {other.code: f"{other.code}/" for other in self.config.languages}
         home_sections = [
@@ -265,7 +395,7 @@ class Renderer:
             feed=self._feed_link(here, language),
         )
 
-    def _search(self, language: Language) -> Iterator[Output]:
+    def _search(self, language: Language) -> Iterator[Output | Unchanged | Placed]:
         urls = {other.code: f"{other.code}/search/" for other in self.config.languages}
         here = urls[language.code] + "index.html"
         all_sections = [
@@ -282,7 +412,7 @@ class Renderer:
             noindex=True,
         )
 
-    def _section(self, language: Language, section: str) -> Iterator[Output]:
+    def _section(self, language: Language, section: str) -> Iterator[Output | Unchanged | Placed]:
         urls = {other.code: f"{other.code}/{other.segment(section)}/" for other in self.config.languages}
         here = urls[language.code] + "index.html"
         pages = self._links(here, self.site.section_pages(language.code, section))
@@ -298,7 +428,7 @@ class Renderer:
             feed=self._feed_link(here, language) if section == "announcements" else None,
         )
 
-    def _page(self, group: PageGroup, page: Page) -> Output:
+    def _page(self, group: PageGroup, page: Page) -> Output | Unchanged:
         here = page.output_path
         language = self.config.language(page.lang)
         rendered = self._markdown(page)
@@ -418,24 +548,67 @@ class Renderer:
         rendered = self.markdown.render(page.source, recording)
         return _markdown_key(page), tuple(asked), rendered
 
-    def convert_all(self, pages: list[Page]) -> None:
-        """Convert every page the cache lacks, on every core when there are enough to be worth it."""
-        missing = []
-        for page in pages:
-            cached = self.cache.markdown_result(_markdown_key(page), self._resolver(page))
-            if cached is None:
-                missing.append(page)
-            else:
-                self._converted[page.output_path] = cached
-        if len(missing) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+    def _render_pages(self) -> list[Output | Unchanged | Placed]:
+        """Convert and render every page, on every core when there are enough pages to be worth it."""
+        self._page_order = [(group, page) for group in self.site.groups for page in group.pages]
+        count = len(self._page_order)
+        if count >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
-            with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self, missing)) as pool:
-                results = pool.map(_convert_in_worker, range(len(missing)), chunksize=16)
+            with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self,)) as pool:
+                done = pool.map(_render_page_in_worker, range(count), chunksize=32)
+            for (_, page), work in zip(self._page_order, done, strict=True):
+                self._absorb(page, work)
         else:
-            results = [self.convert(page) for page in missing]
-        for page, (key, asked, rendered) in zip(missing, results, strict=True):
+            done = [self._render_page(index) for index in range(count)]
+        return [output for work in done for output in work.outputs]
+
+    def _render_page(self, index: int) -> _PageWork:
+        """One page, from its Markdown (converted, or from the cache) to its output."""
+        group, page = self._page_order[index]
+        problems_before, fresh_before = len(self.problems), self.fresh
+        key = _markdown_key(page)
+        rendered = self.cache.markdown_result(key, self._resolver(page))
+        converted = None
+        if rendered is None:
+            _, asked, rendered = self.convert(page)
+            converted = asked
             self.cache.keep_markdown(key, asked, rendered)
-            self._converted[page.output_path] = rendered
+        self._converted[page.output_path] = rendered
+        made = self._guarded(lambda: [self._page(group, page)])
+        outputs: list[Output | Unchanged | Placed] = list(made)
+        if self.destination is not None:
+            # Written here, in the worker, so that the bytes never travel back to the main process.
+            # An output that may not be written stays as it is, for check_paths to report.
+            outputs = [self._placed(output, self.destination) for output in made]
+        return _PageWork(
+            outputs,
+            self.records.get(page.output_path),
+            self.fresh - fresh_before,
+            tuple(self.problems[problems_before:]),
+            key,
+            rendered,
+            converted,
+        )
+
+    @staticmethod
+    def _placed(output: Output | Unchanged | Placed, destination: Destination) -> Output | Unchanged | Placed:
+        if isinstance(output, Placed):
+            return output
+        digest = destination.place(output)
+        return output if digest is None else Placed(output.path, digest)
+
+    def _absorb(self, page: Page, work: _PageWork) -> None:
+        """Take in what a worker process did to its own copy of this renderer for one page."""
+        self.problems.extend(work.problems)
+        self.fresh += work.fresh
+        if work.record is not None:
+            self.records[page.output_path] = work.record
+            self.catalogs[page.lang].missing.update(work.record.missing)
+        self._converted[page.output_path] = work.rendered
+        if work.link_answers is None:
+            self.cache.used.add(work.markdown_key)
+        else:
+            self.cache.keep_markdown(work.markdown_key, work.link_answers, work.rendered)
 
     def _markdown(self, page: Page) -> Rendered:
         rendered = self._converted.get(page.output_path)
@@ -448,7 +621,25 @@ class Renderer:
         return rendered
 
     def _links(self, here: str, pages: list[Page]) -> list[dict[str, Any]]:
-        return [{"page": page, "source": page.source, "href": relative_url(here, page.url)} for page in pages]
+        listed = [self._listed(page) for page in pages]
+        return [{"page": page, "source": page.source, "href": relative_url(here, page.url)} for page in listed]
+
+    def _listed(self, page: Page) -> ListedPage:
+        listed = self._listed_pages.get(page.output_path)
+        if listed is None:
+            source = page.source
+            summary = ListedSource(
+                source.path,
+                source.lang,
+                source.section,
+                source.title,
+                source.summary,
+                source.date,
+                source.updated,
+                source.slug,
+            )
+            listed = self._listed_pages[page.output_path] = ListedPage(page.lang, page.url, summary)
+        return listed
 
     # Feeds and indexes -------------------------------------------------------------------------
 
@@ -458,7 +649,7 @@ class Renderer:
     def _feed_link(self, here: str, language: Language) -> str | None:
         return relative_url(here, f"{language.code}/feed.xml") if self._feed_entries(language) else None
 
-    def _feed(self, language: Language) -> Iterator[Output]:
+    def _feed(self, language: Language) -> Iterator[Output | Unchanged | Placed]:
         entries = self._feed_entries(language)
         if not entries:
             return
@@ -468,14 +659,24 @@ class Renderer:
             language,
             "feed.xml",
             here,
-            entries=entries,
+            entries=[self._listed(page) for page in entries],
             updated=updated,
             feed_url=self.absolute(here),
             home_url=self.absolute(f"{language.code}/"),
             absolute=self.absolute,
         )
 
-    def _sitemap(self) -> Iterator[Output]:
+    def _search_index(self, language: Language) -> list[Output]:
+        """The search index of a language's translated pages, in the order the search page lists them."""
+        documents = [
+            search.document(page.url, page.source.title, page.source.summary, self._converted[page.output_path].words)
+            for section in SECTIONS
+            for page in self.site.section_pages(language.code, section)
+            if not page.is_fallback
+        ]
+        return search.index_outputs(language.code, documents)
+
+    def _sitemap(self) -> Iterator[Output | Unchanged | Placed]:
         entries: list[dict[str, Any]] = []
         for group in self.site.groups:
             translated = group.translated
@@ -494,7 +695,7 @@ class Renderer:
         default = self.config.language(self.config.default_language)
         yield self._render(default, "sitemap.xml", "sitemap.xml", entries=sorted(entries, key=lambda e: e["url"]))
 
-    def _robots(self) -> Iterator[Output]:
+    def _robots(self) -> Iterator[Output | Unchanged | Placed]:
         default = self.config.language(self.config.default_language)
         yield self._render(default, "robots.txt", "robots.txt", sitemap=self.absolute("sitemap.xml"))
 
@@ -520,19 +721,32 @@ def _markdown_key(page: Page) -> str:
     return cache_key("markdown", ENGINE, page.source.path, page.lang, page.output_path, page.source.body)
 
 
-_worker: tuple[Renderer, list[Page]] | None = None
-"""In a worker process only: the renderer and pages it was forked with (fork copies, nothing is sent)."""
+@dataclass(frozen=True)
+class _PageWork:
+    """What rendering one page made and changed, sent back from a worker process."""
+
+    outputs: list[Output | Unchanged | Placed]
+    record: RenderRecord | None
+    fresh: int
+    problems: tuple[Problem, ...]
+    markdown_key: str
+    rendered: Rendered
+    link_answers: LinkResolution | None
+    """Set when the Markdown was converted rather than found in the cache."""
 
 
-def _start_worker(renderer: Renderer, pages: list[Page]) -> None:
+_worker: Renderer | None = None
+"""In a worker process only: the renderer it was forked with (fork copies it, nothing is sent)."""
+
+
+def _start_worker(renderer: Renderer) -> None:
     global _worker
-    _worker = (renderer, pages)
+    _worker = renderer
 
 
-def _convert_in_worker(index: int) -> tuple[str, LinkResolution, Rendered]:
+def _render_page_in_worker(index: int) -> _PageWork:
     assert _worker is not None
-    renderer, pages = _worker
-    return renderer.convert(pages[index])
+    return _worker._render_page(index)
 
 
 @jinja2.pass_context

@@ -67,6 +67,18 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
     "site.yaml edited": lambda tree: edit(tree, "site.yaml", "faq: preguntas-frecuentes", "faq: preguntas"),
     "static file edited": lambda tree: (tree.root / "static/style.css").write_text("body { color: #000; }\n"),
     "page deleted": lambda tree: (tree.root / "content/en/announcements/other.md").unlink(),
+    "title edited (listings, feed, sitemap, switch)": lambda tree: edit(
+        tree, "content/en/announcements/news.md", "title: News", "title: Latest news"
+    ),
+    "date edited (order of listings)": lambda tree: edit(
+        tree, "content/en/announcements/other.md", "date: 2020-01-01", "date: 2020-03-01"
+    ),
+    "included template edited": lambda tree: edit(
+        tree, "templates/section_title.html", "{{ _('Questions and answers') }}", "{{ _('Questions and answers') }}:"
+    ),
+    "translation marked as made from an older original": lambda tree: edit(
+        tree, "content/es/faq/que.md", "translation_key: what", f'translation_key: what\ntranslation_of: "{"1" * 40}"'
+    ),
 }
 
 
@@ -119,3 +131,39 @@ def test_a_published_file_deleted_by_hand_is_rebuilt(site_tree: Callable[..., Si
     (tree.out / "en/faq/what/index.html").unlink()
     report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     assert not report.unchanged and hashes(tree.out) == before
+
+
+def rendered_after(tree: SiteTree, change: Callable[[SiteTree], None]) -> tuple[int, int]:
+    """How many files the build after `change` rendered again, of how many it published."""
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    change(tree)
+    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    return report.rendered, report.files_written
+
+
+def test_a_template_change_renders_again_exactly_the_files_made_with_it(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    rendered, total = rendered_after(tree, lambda tree: edit(tree, "templates/section.html", "{%", "{# x #}{%"))
+    assert rendered == 6  # the index of each of 3 sections in 2 languages
+    rendered, _ = rendered_after(tree, lambda tree: edit(tree, "templates/base.html", "<head>", "<head>\n"))
+    assert rendered == len([path for path in hashes(tree.out) if path.endswith(".html")]) - 2
+    # (every page but the landing page and the 404 page, which do not extend base.html)
+
+
+def test_a_catalog_change_renders_again_the_files_in_that_language(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    rendered, total = rendered_after(
+        tree, lambda tree: edit(tree, "translations/es/LC_MESSAGES/messages.po", 'msgstr "Idioma"', 'msgstr "Lengua"')
+    )
+    spanish = [path for path in hashes(tree.out) if path.startswith("es/") and not path.startswith("es/feed")]
+    assert rendered == len([path for path in spanish if path.endswith(".html")])
+    assert rendered < total
+
+
+def test_an_edit_renders_again_only_what_shows_it(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    rendered, total = rendered_after(
+        tree, lambda tree: edit(tree, "content/en/announcements/other.md", "See [what]", "Read [what]")
+    )
+    assert rendered == 2  # the page itself, and its untranslated Spanish edition
+    assert total > 30

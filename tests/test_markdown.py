@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pregon.content import SourcePage
 from pregon.errors import Severity
-from pregon.markdown import MarkdownRenderer, Rendered
+from pregon.markdown import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, MarkdownRenderer, Rendered
 
 from .conftest import parse_html
 
@@ -107,3 +107,17 @@ def test_commonmark_with_github_tables_strikethrough_and_autolinks() -> None:
 def test_a_broken_link_in_a_nested_list_names_its_own_line() -> None:
     rendered = render("- one\n- two\n  - [three](gone.md)\n\nText with [other](other.md) and [x](gone.md#a).")
     assert [(p.line, "gone.md" in p.message) for p in rendered.problems] == [(7, True), (9, True)]
+
+
+def test_markdown_without_raw_html_gives_only_the_tags_the_sanitizer_allows() -> None:
+    body = (
+        '# T\n\n## A *b* `c`\n\n> quote\n\n1. one\n2. [two](https://e.org "t")\n\n```python\nx < 1\n```\n\n'
+        "| a | b |\n|:-|-:|\n| 1 | 2 |\n\n![alt](p.png)\n\nline  \nbreak ~~x~~ www.example.org\n\n---\n"
+    )
+    rendered = render(body)
+    for element in body_of(rendered).iter():
+        if element.get("id") == "root":
+            continue
+        assert element.tag in _ALLOWED_TAGS, element.tag
+        allowed = _ALLOWED_ATTRIBUTES["*"] | _ALLOWED_ATTRIBUTES.get(element.tag, set())
+        assert set(element.attrib) <= allowed, (element.tag, element.attrib)

@@ -55,7 +55,5 @@ def page_paths(built_site: Path) -> list[str]:
     paths = []
     for file in sorted(built_site.rglob("*.html")):
         relative = file.relative_to(built_site).as_posix()
-        if relative.startswith("pagefind/"):
-            continue
         paths.append(relative.removesuffix("index.html"))
     return paths

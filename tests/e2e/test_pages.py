@@ -151,6 +151,12 @@ def test_a_spanish_query_finds_the_spanish_faq(browser: Browser, base_url: str) 
     page.goto(base_url + "en/search/?q=database")
     page.locator(".search-results li a").first.wait_for()
     assert "What is PARS?" in page.locator(".search-results li a").all_inner_texts()
+    # Without accents, in capitals, and the last word unfinished: "policía" and "inmigración" are found.
+    page.goto(base_url + "es/search/?q=POLICIA%20inmigra")
+    page.locator(".search-results li a").first.wait_for()
+    assert "El fin del acceso de ICE a PARS: qué significa para usted" in (
+        page.locator(".search-results li a").all_inner_texts()
+    )
     page.goto(base_url + "es/search/?q=zzzzqqq")
     page.locator(".no-results").wait_for()
     assert page.locator(".no-results").inner_text().startswith("Ninguna página coincide")
