@@ -17,8 +17,8 @@ from typing import Any
 
 from . import __version__
 
-CACHE_FORMAT = f"pregon {__version__} cache 2"
-"""Changes whenever what the cache holds changes meaning (cache 2: Markdown by cmark-gfm)."""
+CACHE_FORMAT = f"pregon {__version__} cache 3"
+"""Changes whenever what the cache holds changes meaning (3: Markdown by cmark-gfm, with its words)."""
 
 LinkResolution = tuple[tuple[str, Any], ...]
 """Each link target a conversion asked about, with the answer it got."""

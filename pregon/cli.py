@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import i18n_commands
 from .errors import BuildFailed, Problem, format_problem, sorted_problems
-from .last_build import BuildOptions, unchanged_build
+from .last_build import CACHE_FOLDER, BuildOptions, unchanged_build
 
 # The commands' own modules (and the pipeline, with Markdown, Jinja2, Babel and WeasyPrint) are imported
 # inside each command: a build with nothing to do then answers before loading any of them.
@@ -103,10 +103,15 @@ def _serve(arguments: argparse.Namespace) -> int:
     site_dir = Path(arguments.site)
 
     from . import serve
+    from .cache import load_cache, save_cache
     from .pipeline import build
 
+    # Kept in memory while the server runs, so that a rebuild after each save neither reads nor writes it.
+    cache_file = site_dir / CACHE_FOLDER / "build.pickle"
+    cache = load_cache(cache_file)
+
     def rebuild(out_dir: Path) -> list[Problem]:
-        return list(build(BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)).warnings)
+        return list(build(BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True), cache).warnings)
 
     preview = serve.PreviewServer(
         site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
@@ -117,6 +122,8 @@ def _serve(arguments: argparse.Namespace) -> int:
             threading.Event().wait()
         except KeyboardInterrupt:
             print("Stopped.", file=sys.stderr)
+        finally:
+            save_cache(cache_file, cache)
     return 0
 
 

@@ -7,6 +7,7 @@ for loading Markdown, Jinja2, Babel or WeasyPrint only to find there is nothing 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib.util
 import pickle
 import time
@@ -79,21 +80,28 @@ def input_fingerprint(options: BuildOptions) -> str:
         return ""  # a file vanished while reading: build for real, which will say what is wrong
 
 
-def read_last_build(cache_dir: Path) -> dict[str, Any] | None:
+def _record_path(cache_dir: Path, out_dir: Path) -> Path:
+    # One record per output folder: the preview and the published site do not undo each other's.
+    name = hashlib.sha256(str(out_dir.absolute()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return cache_dir / f"last-build-{name}.pickle"
+
+
+def read_last_build(cache_dir: Path, out_dir: Path) -> dict[str, Any] | None:
     try:
-        with (cache_dir / "last-build.pickle").open("rb") as file:
+        with _record_path(cache_dir, out_dir).open("rb") as file:
             record = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return record if isinstance(record, dict) else None
 
 
-def remember_build(cache_dir: Path, record: dict[str, Any]) -> None:
+def remember_build(cache_dir: Path, out_dir: Path, record: dict[str, Any]) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / "last-build.tmp"
+    final = _record_path(cache_dir, out_dir)
+    temporary = final.with_suffix(".tmp")
     with temporary.open("wb") as file:
         pickle.dump(record, file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(cache_dir / "last-build.pickle")
+    temporary.replace(final)
 
 
 def unchanged_report(options: BuildOptions, inputs: str, previous: dict[str, Any] | None) -> BuildReport | None:
@@ -111,5 +119,7 @@ def unchanged_report(options: BuildOptions, inputs: str, previous: dict[str, Any
 def unchanged_build(options: BuildOptions) -> BuildReport | None:
     """For the command line: the report of a build that has nothing to do, without loading the pipeline."""
     started = time.perf_counter()
-    report = unchanged_report(options, input_fingerprint(options), read_last_build(options.site_dir / CACHE_FOLDER))
+    report = unchanged_report(
+        options, input_fingerprint(options), read_last_build(options.site_dir / CACHE_FOLDER, options.out_dir)
+    )
     return None if report is None else dataclasses.replace(report, seconds=time.perf_counter() - started)

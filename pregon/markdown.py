@@ -143,8 +143,9 @@ class Rendered:
     links: tuple[Link, ...]
     images: tuple[Image, ...]
     problems: tuple[Problem, ...]
-    words: frozenset[str]
-    """The text's words as the search index keeps them; found here so that they are cached with it."""
+    words: str
+    """The text's words as the search index keeps them, space-separated: found here so that they are
+    cached with the conversion, and kept as one string because the cache loads one string fast."""
 
 
 class MarkdownRenderer:
@@ -161,7 +162,7 @@ class MarkdownRenderer:
             source.body, options=_CMARK_OPTIONS, extensions=_EXTENSIONS
         )
         if not raw_html.strip():
-            return Rendered("", (), (), (), (), (), frozenset())
+            return Rendered("", (), (), (), (), (), "")
         root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
         problems: list[Problem] = []
         headings: list[Heading] = []
@@ -238,7 +239,7 @@ class MarkdownRenderer:
                     )
                 )
         questions = _questions(html) if source.section == "faq" else ()
-        words = words_of_html(html)
+        words = " ".join(sorted(words_of_html(html)))
         return Rendered(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words)
 
 

@@ -75,26 +75,25 @@ def check_paths(outputs: Iterable[Output | Unchanged | Placed], static_dir: Path
 
 @contextmanager
 def staged_site(out_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside `out_dir` to build into; swapped in if the block succeeds, removed if not."""
+    """A fresh folder beside `out_dir` to build into, removed afterwards (publish moves in what it holds)."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
     try:
         yield temp
-        temp.chmod(0o755)  # mkdtemp makes it private
-        _swap_in(temp, out_dir)
-    except BaseException:
+    finally:
         shutil.rmtree(temp, ignore_errors=True)
-        raise
 
 
 @dataclass(frozen=True)
 class Placed:
-    """An output already written into the folder being built (by a worker process, as it rendered)."""
+    """An output dealt with: written into the folder being built, or found identical to the published file."""
 
     path: str
     digest: str
+    staged: bool
+    """Written into the folder being built. If not, the published file already has these bytes."""
 
 
 @dataclass
@@ -108,62 +107,113 @@ class Destination:
     made: set[Path] = field(default_factory=set)
     """Folders this process created (or found) in `folder`."""
 
-    def place(self, output: Output | Unchanged) -> str | None:
-        """Write one output (or link it from the published site) and return its hash.
+    def place(self, output: Output | Unchanged) -> Placed | None:
+        """Write one output into the folder being built, unless the published file has the same bytes.
 
-        A file whose hash equals the one published is linked there, not rewritten: it keeps its
-        identity and time, so mirrors and caches see only real changes. An output whose path would leave
-        the folder is not written (None); check_paths reports it and the build fails.
+        An output whose path would leave the folder is not written (None); check_paths reports it and
+        the build fails.
         """
         if not _is_inside(output.path):
             return None
+        if isinstance(output, Unchanged):
+            return Placed(output.path, output.digest, staged=False)
+        digest = hashlib.sha256(output.content).hexdigest()
+        if (
+            self.previous is not None
+            and self.published is not None
+            and self.published.get(output.path) == digest
+            and (self.previous / output.path).is_file()
+        ):
+            return Placed(output.path, digest, staged=False)
         target = self.folder / output.path
         if target.parent not in self.made:
-            self._make_folder(target.parent)
-        if isinstance(output, Unchanged):
-            try:
-                os.link(Path(self.previous or self.folder) / output.path, target)
-            except OSError as exc:
-                raise PublishedFileMissing(output.path) from exc
-            return output.digest
-        digest = hashlib.sha256(output.content).hexdigest()
-        if self.previous is not None and self.published is not None and self.published.get(output.path) == digest:
-            try:
-                os.link(self.previous / output.path, target)
-                return digest
-            except OSError:
-                pass  # gone or on another file system: write it
+            _make_folder(target.parent, self.folder, self.made)
         target.write_bytes(output.content)
         target.chmod(0o644)
-        return digest
-
-    def _make_folder(self, folder: Path) -> None:
-        # A strict umask would make private folders; a published site must be readable by the web
-        # server. (Linked files were made readable by the build that wrote them.)
-        if folder in self.made or folder == self.folder:
-            return
-        self._make_folder(folder.parent)
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            pass  # another worker made it first
-        folder.chmod(0o755)
-        self.made.add(folder)
+        return Placed(output.path, digest, staged=True)
 
 
 def write_outputs(
     outputs: Iterable[Output | Unchanged | Placed], static_dir: Path, destination: Destination
-) -> dict[str, str]:
-    """Write every output not yet placed into the destination folder, and return each one's hash."""
-    hashes: dict[str, str] = {}
-    if static_dir.is_dir():
-        shutil.copytree(static_dir, destination.folder / "static", symlinks=False)
-        make_readable(destination.folder / "static")
+) -> list[Placed]:
+    """Place every output not placed yet, and the static files, in the destination."""
+    placed = []
     for output in outputs:
-        digest = output.digest if isinstance(output, Placed) else destination.place(output)
-        if digest is not None:
-            hashes[output.path] = digest
-    return hashes
+        done = output if isinstance(output, Placed) else destination.place(output)
+        if done is not None:
+            placed.append(done)
+    if static_dir.is_dir():
+        for file in sorted(static_dir.rglob("*")):
+            if file.is_file():
+                static = Output(f"static/{file.relative_to(static_dir).as_posix()}", file.read_bytes())
+                done = destination.place(static)
+                if done is not None:
+                    placed.append(done)
+    return placed
+
+
+PATCH_LIMIT = 200
+PATCH_SHARE = 20
+"""Up to PATCH_LIMIT changed files, or a PATCH_SHARE-th of the site if that is more, are moved into the
+published site one by one; more, and the whole new site is swapped in at once."""
+
+
+def publish(folder: Path, out_dir: Path, placed: list[Placed], published: Mapping[str, str] | None) -> None:
+    """Make the site in `folder` (with the unchanged published files it left out) the one in `out_dir`.
+
+    An edit changes few files: each is moved into place, an atomic rename, and files no longer made are
+    removed, so the cost follows the change, not the size of the site. A large change builds the
+    complete site beside the old one (linking unchanged files) and swaps the two folders at once.
+    Either way nothing is touched until the whole build has succeeded.
+    """
+    out_dir = out_dir.absolute()
+    changed = [item for item in placed if item.staged]
+    made_now = {item.path for item in placed}
+    if published is not None and out_dir.is_dir():
+        removed = sorted(path for path in published if path not in made_now)
+        if len(changed) + len(removed) <= max(PATCH_LIMIT, len(placed) // PATCH_SHARE):
+            _patch(folder, out_dir, changed, removed)
+            return
+    made: set[Path] = set()
+    for item in placed:
+        if not item.staged:
+            target = folder / item.path
+            if target.parent not in made:
+                _make_folder(target.parent, folder, made)
+            try:
+                os.link(out_dir / item.path, target)
+            except OSError as exc:
+                raise PublishedFileMissing(item.path) from exc
+    folder.chmod(0o755)  # mkdtemp makes it private
+    _swap_in(folder, out_dir)
+
+
+def _patch(folder: Path, out_dir: Path, changed: list[Placed], removed: list[str]) -> None:
+    made: set[Path] = set()
+    for item in changed:
+        target = out_dir / item.path
+        if target.parent not in made:
+            _make_folder(target.parent, out_dir, made)
+        os.replace(folder / item.path, target)
+    for path in removed:
+        (out_dir / path).unlink(missing_ok=True)
+        parent = (out_dir / path).parent
+        while parent != out_dir and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def _make_folder(folder: Path, root: Path, made: set[Path]) -> None:
+    """Make `folder` and its parents below `root`, readable by the web server whatever the umask."""
+    if folder in made or folder == root:
+        return
+    _make_folder(folder.parent, root, made)
+    try:
+        folder.mkdir()
+        folder.chmod(0o755)
+    except FileExistsError:
+        pass  # made by another worker, or already published
+    made.add(folder)
 
 
 def _is_inside(path: str) -> bool:
@@ -178,13 +228,6 @@ def remove_leftovers(out_dir: Path) -> None:
     for prefix in (_TEMP_PREFIX, _OLD_PREFIX):
         for leftover in out_dir.parent.glob(f"{prefix}{out_dir.name}-*"):
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def make_readable(folder: Path) -> None:
-    """Files copied or made by other tools keep their own modes; the web server must read them all."""
-    folder.chmod(0o755)
-    for path in folder.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 def _swap_in(new: Path, out_dir: Path) -> None:

@@ -26,14 +26,18 @@ from .last_build import (
     remember_build,
     unchanged_report,
 )
-from .output import Destination, PublishedFileMissing, check_paths, staged_site, write_outputs
+from .output import Destination, PublishedFileMissing, check_paths, publish, staged_site, write_outputs
 from .pdf import load_engine, prune_cache
 from .render import PreviousBuild, Renderer
 from .site import Site, link_translations
 
 
-def build(options: BuildOptions) -> BuildReport:
-    """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then."""
+def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildReport:
+    """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then.
+
+    `kept_cache`: a cache the caller keeps in memory between builds (the preview server) and saves
+    itself, instead of one read from and written to the disk by each build.
+    """
     started = time.perf_counter()
     timings: dict[str, float] = {}
     problems: list[Problem] = []
@@ -45,14 +49,16 @@ def build(options: BuildOptions) -> BuildReport:
     begun = time.perf_counter()
     cache_dir = options.site_dir / CACHE_FOLDER
     inputs = input_fingerprint(options)
-    previous = read_last_build(cache_dir)
+    previous = read_last_build(cache_dir, options.out_dir)
     stage("fingerprint", begun)
     unchanged = unchanged_report(options, inputs, previous)
     if unchanged is not None:
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started, stage_seconds=timings)
 
     begun = time.perf_counter()
-    cache = load_cache(cache_dir / "build.pickle")
+    if kept_cache is not None:
+        kept_cache.used.clear()
+    cache = kept_cache if kept_cache is not None else load_cache(cache_dir / "build.pickle")
     stage("cache", begun)
     config, site = load_site(options.site_dir, options.content_dir, problems, stage, cache)
     if config is None:
@@ -106,17 +112,20 @@ def build(options: BuildOptions) -> BuildReport:
             if _has_errors(problems, options.strict):
                 raise BuildFailed(_final(problems, options.strict))
             begun = time.perf_counter()
-            output_hashes = write_outputs(rendered.outputs, config.static_dir, destination)
+            placed = write_outputs(rendered.outputs, config.static_dir, destination)
+            publish(folder, options.out_dir, placed, published)
         except PublishedFileMissing as exc:
             raise BuildFailed(
                 [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]
             ) from exc
         stage("write", begun)
+    output_hashes = {item.path: item.digest for item in placed}
 
     begun = time.perf_counter()
     if pdf_engine is not None:
         prune_cache(pdf_engine)
-    save_cache(cache_dir / "build.pickle", cache)
+    if kept_cache is None:
+        save_cache(cache_dir / "build.pickle", cache)
     per_language = Counter(page.lang for page in site.pages())
     untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
     report = BuildReport(
@@ -130,6 +139,7 @@ def build(options: BuildOptions) -> BuildReport:
     )
     remember_build(
         cache_dir,
+        options.out_dir,
         {
             "inputs": inputs,
             "report": report,

@@ -38,7 +38,7 @@ from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
 
 HOME_ANNOUNCEMENTS = 5
-PARALLEL_THRESHOLD = 64
+PARALLEL_THRESHOLD = 200
 """Below this many pages to convert, starting worker processes costs more than it saves."""
 
 
@@ -549,10 +549,15 @@ class Renderer:
         return _markdown_key(page), tuple(asked), rendered
 
     def _render_pages(self) -> list[Output | Unchanged | Placed]:
-        """Convert and render every page, on every core when there are enough pages to be worth it."""
+        """Convert and render every page, on every core when there is enough Markdown to convert.
+
+        Starting workers costs the copy of this process and the return of every page's result, which
+        only pays when pages must be converted; a rebuild after an edit stays in this process.
+        """
         self._page_order = [(group, page) for group in self.site.groups for page in group.pages]
         count = len(self._page_order)
-        if count >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        to_convert = sum(_markdown_key(page) not in self.cache.markdown for _, page in self._page_order)
+        if to_convert >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
             with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self,)) as pool:
                 done = pool.map(_render_page_in_worker, range(count), chunksize=32)
@@ -594,8 +599,7 @@ class Renderer:
     def _placed(output: Output | Unchanged | Placed, destination: Destination) -> Output | Unchanged | Placed:
         if isinstance(output, Placed):
             return output
-        digest = destination.place(output)
-        return output if digest is None else Placed(output.path, digest)
+        return destination.place(output) or output
 
     def _absorb(self, page: Page, work: _PageWork) -> None:
         """Take in what a worker process did to its own copy of this renderer for one page."""

@@ -68,9 +68,10 @@ def words_of_html(markup: str) -> frozenset[str]:
     return words_of(html.unescape(_TAG.sub(" ", markup)))
 
 
-def document(url: str, title: str, summary: str, body_words: frozenset[str]) -> SearchDocument:
+def document(url: str, title: str, summary: str, body_words: str) -> SearchDocument:
+    """`body_words`: the text's words as Rendered.words keeps them, space-separated."""
     title_words = words_of(title)
-    return SearchDocument(url, title, summary, title_words, title_words | words_of(summary) | body_words)
+    return SearchDocument(url, title, summary, title_words, title_words | words_of(summary) | set(body_words.split()))
 
 
 def shard_name(word: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pregon import output
 from pregon.pipeline import BuildOptions, build
 
 from .conftest import MINIMAL_CONFIG, SiteTree, page
@@ -82,10 +83,14 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
 }
 
 
+@pytest.mark.parametrize("publishing", ["changed files moved in", "whole site swapped"])
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_an_incremental_build_equals_a_cold_one(
-    change: str, site_tree: Callable[..., SiteTree], tmp_path: Path
+    change: str, publishing: str, site_tree: Callable[..., SiteTree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if publishing == "whole site swapped":
+        monkeypatch.setattr(output, "PATCH_LIMIT", 0)
+        monkeypatch.setattr(output, "PATCH_SHARE", 1_000_000)
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     before = hashes(tree.out)
