@@ -64,6 +64,13 @@ class SourcePage:
     def last_changed(self) -> datetime.date | None:
         return self.updated or self.date
 
+    @property
+    def digest_identity(self) -> tuple[str, str]:
+        """What every field is parsed from (with pregon's version): the file's path and bytes' id.
+
+        Template data digests use it instead of hashing the whole text again (see digests.py)."""
+        return (self.path, self.blob_id)
+
 
 @dataclass(frozen=True)
 class ContentResult:
@@ -84,21 +91,27 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_content(config: SiteConfig, cache: BuildCache | None = None) -> ContentResult:
-    """Every page of the content folder; files whose bytes an earlier build already read come from `cache`."""
+def load_content(
+    config: SiteConfig, cache: BuildCache | None = None, file_hashes: dict[str, str] | None = None
+) -> ContentResult:
+    """Every page of the content folder; files whose bytes an earlier build already read come from `cache`.
+
+    `file_hashes`: the sha256 of files already hashed in this build, by absolute path; a file found
+    in the cache by its hash is not read at all.
+    """
     cache = cache if cache is not None else BuildCache()
     problems: list[Problem] = []
     pages: list[SourcePage] = []
-    for file, lang, section in _content_files(config, problems):
-        shown = config.shown(file)
-        try:
-            raw = file.read_bytes()
-        except OSError as exc:
-            problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
-            continue
-        key = cache_key("source", shown, lang, section, file.stem, raw)
-        cached = cache.source(key)
+    for file, shown, lang, section in _content_files(config, problems):
+        known = file_hashes.get(str(file)) if file_hashes is not None else None
+        cached = cache.source(cache_key("source", shown, lang, section, file.stem, known)) if known else None
         if cached is None:
+            try:
+                raw = file.read_bytes()
+            except OSError as exc:
+                problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
+                continue
+            key = cache_key("source", shown, lang, section, file.stem, hashlib.sha256(raw).hexdigest())
             found: list[Problem] = []
             page = parse_page(raw, shown, lang, section, file.stem, found)
             cache.keep_source(key, page, found)
@@ -110,7 +123,8 @@ def load_content(config: SiteConfig, cache: BuildCache | None = None) -> Content
     return ContentResult(tuple(pages), tuple(problems))
 
 
-def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[Path, str, str]]:
+def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[Path, str, str, str]]:
+    """Each page file (its absolute path), how problems name it, its language and its section."""
     content = config.content_dir
     if not content.is_dir():
         problems.append(
@@ -160,9 +174,14 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
                     )
                 )
                 continue
+            # Resolved once per folder: a file that is not itself a link is where its folder is.
+            section_inside = section_dir.resolve().is_relative_to(real_content)
+            section_shown = config.shown(section_dir)
+            section_absolute = section_dir.absolute()
             for file in _visible_children(section_dir):
-                shown = config.shown(file)
-                if not file.resolve().is_relative_to(real_content):
+                shown = f"{section_shown}/{file.name}"
+                inside = file.resolve().is_relative_to(real_content) if file.is_symlink() else section_inside
+                if not inside:
                     problems.append(
                         error(
                             shown,
@@ -185,7 +204,7 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
                         warning(shown, None, "ignored: only .md files are pages", "put images and downloads in static/")
                     )
                 else:
-                    yield file, lang_dir.name, section_dir.name
+                    yield section_absolute / file.name, shown, lang_dir.name, section_dir.name
 
 
 def _visible_children(folder: Path) -> list[Path]:

@@ -20,13 +20,15 @@ from markupsafe import Markup
 
 
 class DataDigests:
-    """Digests of values, remembering each dataclass instance's so that shared pages are hashed once.
+    """Digests of values, remembering each dataclass instance's: shared ones (a language, a page) are
+    hashed once per build.
 
     Dataclasses here are frozen and live for the whole build, so an instance's digest cannot change;
-    each one is kept alongside its digest so its id cannot be reused by another object meanwhile.
+    each one is kept alongside its digest so that its id cannot be reused by another object meanwhile.
     """
 
     def __init__(self) -> None:
+        self._field_names: dict[type, tuple[str, ...]] = {}
         self._instances: dict[int, tuple[object, bytes]] = {}
 
     def digest(self, value: Any) -> bytes:
@@ -53,8 +55,8 @@ class DataDigests:
                 self._feed(hasher, item)
         elif value is None or kind is bool or kind is int or kind is float:
             hasher.update(f"{kind.__name__}:{value!r};".encode())
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            hasher.update(b"dc:" + self._instance(value))
+        elif hasattr(kind, "__dataclass_fields__"):
+            self._feed_dataclass(hasher, value)
         elif isinstance(value, str):
             raise TypeError(f"cannot digest a {kind.__name__} given to a template; pass str or Markup")
         elif isinstance(value, bytes):
@@ -72,14 +74,23 @@ class DataDigests:
         else:
             raise TypeError(f"cannot digest a {kind.__name__} given to a template; pass plain data")
 
-    def _instance(self, value: Any) -> bytes:
+    def _feed_dataclass(self, hasher: Any, value: Any) -> None:
         known = self._instances.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        hasher = hashlib.sha256(type(value).__qualname__.encode())
-        for field in dataclasses.fields(value):
-            hasher.update(field.name.encode() + b"=")
-            self._feed(hasher, getattr(value, field.name))
-        digest = hasher.digest()
-        self._instances[id(value)] = (value, digest)
-        return digest
+        if known is None or known[0] is not value:
+            known = self._instances[id(value)] = (value, self._dataclass_digest(value))
+        hasher.update(known[1])
+
+    def _dataclass_digest(self, value: Any) -> bytes:
+        kind = type(value)
+        hasher = hashlib.sha256(f"dc:{kind.__module__}.{kind.__qualname__}:".encode())
+        identity = getattr(value, "digest_identity", None)
+        if identity is not None:
+            # The object says all its fields are made from these few values, deterministically.
+            self._feed(hasher, identity)
+            return hasher.digest()
+        names = self._field_names.get(kind)
+        if names is None:
+            names = self._field_names[kind] = tuple(field.name for field in dataclasses.fields(value))
+        for name in names:
+            self._feed(hasher, getattr(value, name))
+        return hasher.digest()

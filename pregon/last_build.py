@@ -9,13 +9,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib.util
+import os
 import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import fingerprint
+from .cache import Fingerprint, fingerprint
 from .errors import Problem
 from .output import remove_leftovers
 
@@ -63,21 +64,30 @@ class BuildReport:
         return f"Built {total} pages: {counts}; {len(self.warnings)} warning(s); {self.seconds:.2f} s"
 
 
-def input_fingerprint(options: BuildOptions) -> str:
-    """Everything a build reads, and how it was asked to build: equal fingerprints build equal sites."""
-    root = options.site_dir
-    folders = [options.content_dir or root / "content", root / "templates", root / "translations", root / "static"]
-    files = [root / "site.yaml"] if (root / "site.yaml").is_file() else []
+def input_fingerprint(options: BuildOptions, previous: dict[str, Any] | None = None) -> Fingerprint | None:
+    """Everything a build reads, and how it was asked to build: equal fingerprints build equal sites.
+
+    Files the previous build read and that were not touched since are not read again. None if a file
+    vanished while reading: the build then runs for real, and says what is wrong.
+    """
+    root = str(options.site_dir.absolute())
+    folders = [options.content_dir or options.site_dir / "content"] + [
+        options.site_dir / name for name in ("templates", "translations", "static")
+    ]
+    files = [os.path.join(root, "site.yaml")] if (options.site_dir / "site.yaml").is_file() else []
     for folder in folders:
-        if folder.is_dir():
-            # Folders count too: an empty folder named like a page is a mistake the build must report.
-            files += list(folder.rglob("*"))
+        # Folders count too: an empty folder named like a page is a mistake the build must report.
+        for parent, folder_names, file_names in os.walk(folder.absolute(), followlinks=True):
+            files += [os.path.join(parent, name) for name in folder_names + file_names]
     tools = [name for name in ("weasyprint",) if importlib.util.find_spec(name) is not None]
     settings = [str(options.out_dir.absolute()), str(options.strict), str(options.preview), ",".join(tools)]
+    known = previous.get("files") if previous is not None else None
+    known_ns = previous.get("taken_ns", 0) if previous is not None else 0
+    base = root if all(file.startswith(root + os.sep) for file in files) else os.sep
     try:
-        return fingerprint(files, root if all(f.is_relative_to(root) for f in files) else Path("/"), *settings)
+        return fingerprint(files, base, *settings, known=known, known_ns=known_ns)
     except OSError:
-        return ""  # a file vanished while reading: build for real, which will say what is wrong
+        return None
 
 
 def _record_path(cache_dir: Path, out_dir: Path) -> Path:
@@ -104,9 +114,11 @@ def remember_build(cache_dir: Path, out_dir: Path, record: dict[str, Any]) -> No
     temporary.replace(final)
 
 
-def unchanged_report(options: BuildOptions, inputs: str, previous: dict[str, Any] | None) -> BuildReport | None:
+def unchanged_report(
+    options: BuildOptions, inputs: Fingerprint | None, previous: dict[str, Any] | None
+) -> BuildReport | None:
     """The last build's report, if it read exactly these inputs into this same, still existing folder."""
-    if previous is None or not inputs or previous.get("inputs") != inputs or not options.out_dir.is_dir():
+    if previous is None or inputs is None or previous.get("inputs") != inputs.digest or not options.out_dir.is_dir():
         return None
     # A file deleted from the published folder by hand is put back by building again.
     if not all((options.out_dir / path).is_file() for path in previous.get("outputs", {})):
@@ -119,7 +131,6 @@ def unchanged_report(options: BuildOptions, inputs: str, previous: dict[str, Any
 def unchanged_build(options: BuildOptions) -> BuildReport | None:
     """For the command line: the report of a build that has nothing to do, without loading the pipeline."""
     started = time.perf_counter()
-    report = unchanged_report(
-        options, input_fingerprint(options), read_last_build(options.site_dir / CACHE_FOLDER, options.out_dir)
-    )
+    previous = read_last_build(options.site_dir / CACHE_FOLDER, options.out_dir)
+    report = unchanged_report(options, input_fingerprint(options, previous), previous)
     return None if report is None else dataclasses.replace(report, seconds=time.perf_counter() - started)

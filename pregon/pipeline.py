@@ -48,8 +48,8 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
     # Nothing changed since the last build into this folder: the site there is already this one.
     begun = time.perf_counter()
     cache_dir = options.site_dir / CACHE_FOLDER
-    inputs = input_fingerprint(options)
     previous = read_last_build(cache_dir, options.out_dir)
+    inputs = input_fingerprint(options, previous)
     stage("fingerprint", begun)
     unchanged = unchanged_report(options, inputs, previous)
     if unchanged is not None:
@@ -60,7 +60,9 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
         kept_cache.used.clear()
     cache = kept_cache if kept_cache is not None else load_cache(cache_dir / "build.pickle")
     stage("cache", begun)
-    config, site = load_site(options.site_dir, options.content_dir, problems, stage, cache)
+    config, site = load_site(
+        options.site_dir, options.content_dir, problems, stage, cache, inputs.hashes if inputs is not None else None
+    )
     if config is None:
         raise BuildFailed(problems)
     problems.extend(_output_folder_problems(config, options.out_dir))
@@ -141,7 +143,9 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
         cache_dir,
         options.out_dir,
         {
-            "inputs": inputs,
+            "inputs": inputs.digest if inputs is not None else "",
+            "files": inputs.files if inputs is not None else {},
+            "taken_ns": inputs.taken_ns if inputs is not None else 0,
             "report": report,
             "outputs": output_hashes,
             "records": dict(rendered.records),
@@ -158,6 +162,7 @@ def load_site(
     problems: list[Problem],
     stage: Callable[[str, float], None] = lambda name, begun: None,
     cache: BuildCache | None = None,
+    file_hashes: dict[str, str] | None = None,
 ) -> tuple[SiteConfig | None, Site | None]:
     """The front of the pipeline, shared by every command: configuration, content, translations linked.
 
@@ -172,7 +177,7 @@ def load_site(
     config = config_result.config
 
     begun = time.perf_counter()
-    content = load_content(config, cache)
+    content = load_content(config, cache, file_hashes)
     problems.extend(content.problems)
     stage("content", begun)
 
