@@ -34,15 +34,16 @@ class BuildCache:
     used: set[str] = field(default_factory=set)
     """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
 
-    def markdown_result(self, key: str, resolve: Callable[[str], Any]) -> Any | None:
+    def markdown_result(self, key: str, resolve: Callable[[str], Any]) -> tuple[LinkResolution, Any] | None:
+        """The link answers and the conversion cached under `key`, if every link still leads there."""
         entry = self.markdown.get(key)
         if entry is None:
             return None
-        resolutions, rendered = entry
+        resolutions, _ = entry
         if any(resolve(target) != answer for target, answer in resolutions):
             return None
         self.used.add(key)
-        return rendered
+        return entry
 
     def keep_markdown(self, key: str, resolutions: LinkResolution, rendered: Any) -> None:
         self.markdown[key] = (resolutions, rendered)

@@ -176,6 +176,9 @@ class Renderer:
         self._pdf_outputs: list[Output] = []
         self._page_order: list[tuple[PageGroup, Page]] = []
         self._listed_pages: dict[str, ListedPage] = {}
+        self._page_keys: dict[str, str] = {}
+        self._resolved: dict[tuple[tuple[str, str, str], str], tuple[str, str] | None] = {}
+        self._group_identities: dict[tuple[str, str], bytes] = {}
         self._loader = loader
 
     def _environment(self, loader: jinja2.BaseLoader, catalog: LanguageCatalog) -> jinja2.Environment:
@@ -263,22 +266,35 @@ class Renderer:
             )
         return []
 
-    def _render(self, language: Language, template: str, here: str, **context: Any) -> Output | Unchanged:
-        """Render one output, or keep the published one if everything it would be made from is the same."""
-        hasher = hashlib.sha256(self._base_key(language.code, template))
-        hasher.update(self._digests.digest({"here": here, **context}))
-        key = hasher.hexdigest()
-        catalog = self.catalogs[language.code]
-        kept = self._kept(here, key)
+    def _render(
+        self, language: Language, template: str, here: str, key: str | None = None, **context: Any
+    ) -> Output | Unchanged:
+        """Render one output, or keep the published one if everything it would be made from is the same.
+
+        `key`: a digest of what the context is made from, when the caller has one; otherwise the
+        context itself is digested.
+        """
+        if key is None:
+            hasher = hashlib.sha256(self._base_key(language.code, template))
+            hasher.update(self._digests.digest({"here": here, **context}))
+            key = hasher.hexdigest()
+        kept = self._kept_output(language, here, key)
         if kept is not None:
-            catalog.missing.update(self.records[here].missing)
             return kept
+        catalog = self.catalogs[language.code]
         environment = self.environments[language.code]
         catalog.missing_since.clear()
         text = environment.get_template(template).render(here=here, **context)
         self.records[here] = RenderRecord(key, frozenset(catalog.missing_since))
         self.fresh += 1
         return Output(here, text.encode("utf-8"))
+
+    def _kept_output(self, language: Language, here: str, key: str) -> Unchanged | None:
+        kept = self._kept(here, key)
+        if kept is not None:
+            # Reported as if rendered: the interface strings it shows untranslated.
+            self.catalogs[language.code].missing.update(self.records[here].missing)
+        return kept
 
     def _kept(self, here: str, key: str) -> Unchanged | None:
         previous = self.previous
@@ -432,6 +448,11 @@ class Renderer:
         here = page.output_path
         language = self.config.language(page.lang)
         rendered = self._markdown(page)
+        key = self._page_keys.get(here)
+        if key is not None:
+            kept = self._kept_output(language, here, key)
+            if kept is not None:
+                return kept
         translated = {other.lang: other.url for other in group.translated}
         original = group.page(group.original.lang)
         urls = {other.lang: other.url for other in group.pages}
@@ -440,6 +461,7 @@ class Renderer:
             language,
             "page.html",
             here,
+            key,
             page=page,
             source=page.source,
             body=Markup(rendered.html),
@@ -526,12 +548,20 @@ class Renderer:
     def _resolver(self, page: Page) -> Callable[[str], tuple[str, str] | None]:
         """Where a `.md` link on `page` leads: the page in the reader's language, relative and absolute."""
 
+        # Pages in one folder, read in one language, from one output folder get the same answers:
+        # every page's cached links are checked on each build, so the answers are remembered.
+        where = (posixpath.dirname(page.source.path), page.lang, posixpath.dirname(page.output_path))
+
         def resolve(target: str) -> tuple[str, str] | None:
+            if (where, target) in self._resolved:
+                return self._resolved[(where, target)]
             linked = self.site.find_linked_source(page.source.path, target)
-            if linked is None:
-                return None
-            linked_page = self.site.group(linked.key).page(page.lang)
-            return relative_url(page.output_path, linked_page.url), self.absolute(linked_page.url)
+            answer = None
+            if linked is not None:
+                linked_page = self.site.group(linked.key).page(page.lang)
+                answer = relative_url(page.output_path, linked_page.url), self.absolute(linked_page.url)
+            self._resolved[(where, target)] = answer
+            return answer
 
         return resolve
 
@@ -572,13 +602,16 @@ class Renderer:
         group, page = self._page_order[index]
         problems_before, fresh_before = len(self.problems), self.fresh
         key = _markdown_key(page)
-        rendered = self.cache.markdown_result(key, self._resolver(page))
+        cached = self.cache.markdown_result(key, self._resolver(page))
         converted = None
-        if rendered is None:
+        if cached is None:
             _, asked, rendered = self.convert(page)
             converted = asked
             self.cache.keep_markdown(key, asked, rendered)
+        else:
+            asked, rendered = cached
         self._converted[page.output_path] = rendered
+        self._page_keys[page.output_path] = self._page_key(group, page, key, asked)
         made = self._guarded(lambda: [self._page(group, page)])
         outputs: list[Output | Unchanged | Placed] = list(made)
         if self.destination is not None:
@@ -600,6 +633,26 @@ class Renderer:
         if isinstance(output, Placed):
             return output
         return destination.place(output) or output
+
+    def _page_key(self, group: PageGroup, page: Page, markdown_key: str, asked: LinkResolution) -> str:
+        """A digest of everything a page's context is made from, found without making the context.
+
+        _page gives the template: the page and its group's pages (their languages, addresses and
+        sources, which are made from each file's path and bytes), the converted Markdown (made from
+        its key and the link answers it got), the guide's printed editions, and the configuration,
+        catalog and templates that the base key covers. Whatever _page starts to use must be added here.
+        """
+        identity = self._group_identities.get(group.key)
+        if identity is None:
+            members = [(other.lang, other.url, other.source.path, other.source.blob_id) for other in group.pages]
+            original = (group.original.path, group.original.blob_id)
+            identity = hashlib.sha256(repr((group.key, members, original)).encode()).digest()
+            self._group_identities[group.key] = identity
+        hasher = hashlib.sha256(self._base_key(page.lang, "page.html"))
+        hasher.update(identity)
+        for part in (page.output_path, markdown_key, repr(asked), repr(self._printed_editions(group))):
+            hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return hasher.hexdigest()
 
     def _absorb(self, page: Page, work: _PageWork) -> None:
         """Take in what a worker process did to its own copy of this renderer for one page."""
