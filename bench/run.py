@@ -1,6 +1,6 @@
 """Build-speed benchmark: cold, no-change and one-edit builds, peak memory, and Hugo on the same corpus.
 
-Usage: python bench/run.py [SIZE ...]   (pages per language; default 500 2000) -> prints a table and
+Usage: python bench/run.py [SIZE ...]   (pages per language; default 500 2000 8000) -> prints a table and
 writes bench/RESULTS.md. Each build runs as `python build.py` in its own process, as staff would run it.
 """
 
@@ -49,6 +49,12 @@ def bench(size: int, work: Path) -> dict[str, float | None]:
     edited = site / "content/en/announcements/page-00001.md"
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     one_edit, edit_peak = measure(build)
+    preview = subprocess.run(
+        [sys.executable, str(REPO / "bench/preview_edit.py"), str(site), str(corpus / "preview")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     hugo = hugo_binary()
     hugo_cold = None
     if hugo:
@@ -59,13 +65,14 @@ def bench(size: int, work: Path) -> dict[str, float | None]:
         "cold": cold,
         "unchanged": unchanged,
         "one_edit": one_edit,
+        "preview_edit": float(preview.stdout.split()[-1]),
         "peak_mb": max(peak, edit_peak),
         "hugo": hugo_cold,
     }
 
 
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or [500, 2000]
+    sizes = [int(arg) for arg in sys.argv[1:]] or [500, 2000, 8000]
     work = REPO / "bench/corpus"
     rows = []
     for size in sizes:
@@ -75,7 +82,8 @@ def main() -> None:
         ratio = f"{result['cold'] / hugo:.1f}×" if hugo else "-"
         print(
             f"{size} per language: cold {result['cold']:.2f} s, no change {result['unchanged']:.2f} s, "
-            f"one edit {result['one_edit']:.2f} s, peak {result['peak_mb']:.0f} MB, "
+            f"one edit {result['one_edit']:.2f} s (preview {result['preview_edit']:.2f} s), "
+            f"peak {result['peak_mb']:.0f} MB, "
             f"Hugo {hugo:.2f} s ({ratio})"
             if hugo
             else "Hugo not installed"
@@ -96,13 +104,15 @@ def main() -> None:
         "with links, lists and a table. Each build is `python build.py` in its own process (start-up included).",
         "Made by `python bench/run.py " + " ".join(map(str, sizes)) + "`.",
         "",
-        "| pages per language | cold | no change | one file edited | peak memory | Hugo cold | cold / Hugo |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| pages per language | cold | no change | one file edited | preview, one edit | peak memory "
+        "| Hugo cold | cold / Hugo |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for size, result in rows:
         hugo = result["hugo"]
         lines.append(
             f"| {size} | {result['cold']:.2f} s | {result['unchanged']:.2f} s | {result['one_edit']:.2f} s | "
+            f"{result['preview_edit']:.2f} s | "
             f"{result['peak_mb']:.0f} MB | " + (f"{hugo:.2f} s | {result['cold'] / hugo:.1f}× |" if hugo else "- | - |")
         )
     (REPO / "bench/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -90,24 +90,26 @@ def input_fingerprint(options: BuildOptions, previous: dict[str, Any] | None = N
         return None
 
 
-def _record_path(cache_dir: Path, out_dir: Path) -> Path:
+def _record_path(cache_dir: Path, out_dir: Path, kind: str = "last-build") -> Path:
     # One record per output folder: the preview and the published site do not undo each other's.
     name = hashlib.sha256(str(out_dir.absolute()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return cache_dir / f"last-build-{name}.pickle"
+    return cache_dir / f"{kind}-{name}.pickle"
 
 
-def read_last_build(cache_dir: Path, out_dir: Path) -> dict[str, Any] | None:
+def read_last_build(cache_dir: Path, out_dir: Path, kind: str = "last-build") -> dict[str, Any] | None:
+    """The record the last build into `out_dir` left; `kind` "rendered" is the part only a real build
+    needs (what each output was made from), kept apart so that a build with nothing to do reads less."""
     try:
-        with _record_path(cache_dir, out_dir).open("rb") as file:
+        with _record_path(cache_dir, out_dir, kind).open("rb") as file:
             record = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return record if isinstance(record, dict) else None
 
 
-def remember_build(cache_dir: Path, out_dir: Path, record: dict[str, Any]) -> None:
+def remember_build(cache_dir: Path, out_dir: Path, record: dict[str, Any], kind: str = "last-build") -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
-    final = _record_path(cache_dir, out_dir)
+    final = _record_path(cache_dir, out_dir, kind)
     temporary = final.with_suffix(".tmp")
     with temporary.open("wb") as file:
         pickle.dump(record, file, protocol=pickle.HIGHEST_PROTOCOL)

@@ -7,10 +7,12 @@ stage found an error, so the published folder only ever changes to a complete, c
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .cache import BuildCache, load_cache, save_cache
 from .config import SiteConfig, load_config
@@ -89,7 +91,7 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
         else None
     )
     reusable = (
-        PreviousBuild(options.out_dir.absolute(), published, previous.get("records", {}))
+        PreviousBuild(options.out_dir.absolute(), published, _render_records(cache_dir, options.out_dir, previous))
         if published is not None and previous is not None
         else None
     )
@@ -139,6 +141,7 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
         seconds=0.0,
         stage_seconds={},
     )
+    build_id = f"{time.time_ns()}-{os.getpid()}"
     remember_build(
         cache_dir,
         options.out_dir,
@@ -148,10 +151,11 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
             "taken_ns": inputs.taken_ns if inputs is not None else 0,
             "report": report,
             "outputs": output_hashes,
-            "records": dict(rendered.records),
             "out_dir": str(options.out_dir.absolute()),
+            "build": build_id,
         },
     )
+    remember_build(cache_dir, options.out_dir, {"build": build_id, "records": dict(rendered.records)}, "rendered")
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
@@ -197,6 +201,18 @@ def require_site(site_dir: Path, content_dir: Path | None = None) -> tuple[SiteC
     if config is None or site is None:
         raise BuildFailed(problems)
     return config, site, problems
+
+
+def _render_records(cache_dir: Path, out_dir: Path, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """What each published output was made from, if written by the same build as `previous`.
+
+    The two are saved one after the other; after a build interrupted between them, they would
+    describe different sites, and trusting them could keep a stale file."""
+    rendered = read_last_build(cache_dir, out_dir, "rendered")
+    if previous is None or rendered is None or rendered.get("build") != previous.get("build"):
+        return {}
+    records: dict[str, Any] = rendered.get("records", {})
+    return records
 
 
 def _has_errors(problems: list[Problem], strict: bool) -> bool:

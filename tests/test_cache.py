@@ -172,3 +172,19 @@ def test_an_edit_renders_again_only_what_shows_it(site_tree: Callable[..., SiteT
     )
     assert rendered == 2  # the page itself, and its untranslated Spanish edition
     assert total > 30
+
+
+def test_records_left_by_an_interrupted_save_are_not_trusted(
+    site_tree: Callable[..., SiteTree], tmp_path: Path
+) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    (older,) = (tree.root / ".pregon-cache").glob("rendered-*.pickle")
+    saved = older.read_bytes()
+    edit(tree, "content/en/announcements/news.md", "Text of", "New text of")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    # As if the build had stopped after saving its record but before saving what each output was made from.
+    older.write_bytes(saved)
+    edit(tree, "content/en/announcements/news.md", "New text of", "Text of")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert hashes(tree.out) == cold_build(tree, tmp_path)

@@ -1,0 +1,40 @@
+"""The preview server's rebuild after one saved edit, measured in one long-running process as `serve` runs it.
+
+Usage: python bench/preview_edit.py SITE_DIR OUT_DIR -> prints the median seconds of five rebuilds,
+each after one more sentence is added to one announcement. (The first build, not measured, fills the
+cache that `serve` keeps in memory.)
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pregon.cache import load_cache  # noqa: E402
+from pregon.last_build import CACHE_FOLDER, BuildOptions  # noqa: E402
+from pregon.pipeline import build  # noqa: E402
+
+
+def main() -> None:
+    site, out = Path(sys.argv[1]), Path(sys.argv[2])
+    cache = load_cache(site / CACHE_FOLDER / "build.pickle")
+    options = BuildOptions(site_dir=site, out_dir=out, preview=True)
+    build(options, cache)
+    edited = site / "content/en/announcements/page-00002.md"
+    times = []
+    for number in range(5):
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\nA sentence more ({number}).\n", encoding="utf-8")
+        started = time.perf_counter()
+        report = build(options, cache)
+        times.append(time.perf_counter() - started)
+        assert report.rendered >= 1
+    print(statistics.median(times))
+
+
+if __name__ == "__main__":
+    main()
