@@ -22,7 +22,7 @@ from pregon.pipeline import build  # noqa: E402
 
 def main() -> None:
     site, out = Path(sys.argv[1]), Path(sys.argv[2])
-    cache = load_cache(site / CACHE_FOLDER / "build.pickle")
+    cache = load_cache(site / CACHE_FOLDER)
     options = BuildOptions(site_dir=site, out_dir=out, preview=True)
     build(options, cache)
     edited = site / "content/en/announcements/page-00002.md"

@@ -33,6 +33,9 @@ class BuildCache:
     sources: dict[str, tuple[Any, tuple[Any, ...]]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
     """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
+    stored: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The keys in each part of the cache as it is on disk: a part whose keys are still exactly the
+    ones used is not written again, so saving after an edit writes a sixteenth of the cache or two."""
 
     def markdown_result(self, key: str, resolve: Callable[[str], Any]) -> tuple[LinkResolution, Any] | None:
         """The link answers and the conversion cached under `key`, if every link still leads there."""
@@ -69,29 +72,45 @@ def cache_key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def load_cache(path: Path) -> BuildCache:
-    """The cache an earlier build saved, or an empty one if there is none or it cannot be read."""
-    try:
-        with path.open("rb") as file:
-            stored = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return BuildCache()
-    if not isinstance(stored, dict) or stored.get("format") != CACHE_FORMAT:
-        return BuildCache()
-    return BuildCache(markdown=stored["markdown"], sources=stored["sources"])
+CACHE_PARTS = "0123456789abcdef"
+"""Keys are hex digests; the cache is stored in one file per first digit."""
 
 
-def save_cache(path: Path, cache: BuildCache) -> None:
-    stored = {
-        "format": CACHE_FORMAT,
-        "markdown": {key: value for key, value in cache.markdown.items() if key in cache.used},
-        "sources": {key: value for key, value in cache.sources.items() if key in cache.used},
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as file:
-        pickle.dump(stored, file, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+def load_cache(folder: Path) -> BuildCache:
+    """The cache earlier builds saved in `folder` (an empty one where a part is missing or unreadable)."""
+    cache = BuildCache()
+    for part in CACHE_PARTS:
+        try:
+            with (folder / f"cache-{part}.pickle").open("rb") as file:
+                stored = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            continue
+        if not isinstance(stored, dict) or stored.get("format") != CACHE_FORMAT:
+            continue
+        cache.markdown.update(stored["markdown"])
+        cache.sources.update(stored["sources"])
+        cache.stored[part] = frozenset(stored["markdown"]) | frozenset(stored["sources"])
+    return cache
+
+
+def save_cache(folder: Path, cache: BuildCache) -> None:
+    """Save the entries this build used, rewriting only the parts whose set of keys changed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "build.pickle").unlink(missing_ok=True)  # the single file of earlier versions
+    for part in CACHE_PARTS:
+        keys = frozenset(key for key in cache.used if key[0] == part)
+        if cache.stored.get(part) == keys:
+            continue
+        stored = {
+            "format": CACHE_FORMAT,
+            "markdown": {key: cache.markdown[key] for key in sorted(keys) if key in cache.markdown},
+            "sources": {key: cache.sources[key] for key in sorted(keys) if key in cache.sources},
+        }
+        temporary = folder / f"cache-{part}.tmp"
+        with temporary.open("wb") as file:
+            pickle.dump(stored, file, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(folder / f"cache-{part}.pickle")
+        cache.stored[part] = keys
 
 
 FileState = tuple[int, int, int, str]

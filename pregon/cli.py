@@ -107,8 +107,8 @@ def _serve(arguments: argparse.Namespace) -> int:
     from .pipeline import build
 
     # Kept in memory while the server runs, so that a rebuild after each save neither reads nor writes it.
-    cache_file = site_dir / CACHE_FOLDER / "build.pickle"
-    cache = load_cache(cache_file)
+    cache_folder = site_dir / CACHE_FOLDER
+    cache = load_cache(cache_folder)
 
     def rebuild(out_dir: Path) -> list[Problem]:
         return list(build(BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True), cache).warnings)
@@ -123,7 +123,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("Stopped.", file=sys.stderr)
         finally:
-            save_cache(cache_file, cache)
+            save_cache(cache_folder, cache)
     return 0
 
 

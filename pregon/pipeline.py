@@ -60,7 +60,7 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
     begun = time.perf_counter()
     if kept_cache is not None:
         kept_cache.used.clear()
-    cache = kept_cache if kept_cache is not None else load_cache(cache_dir / "build.pickle")
+    cache = kept_cache if kept_cache is not None else load_cache(cache_dir)
     stage("cache", begun)
     config, site = load_site(
         options.site_dir, options.content_dir, problems, stage, cache, inputs.hashes if inputs is not None else None
@@ -129,7 +129,7 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
     if pdf_engine is not None:
         prune_cache(pdf_engine)
     if kept_cache is None:
-        save_cache(cache_dir / "build.pickle", cache)
+        save_cache(cache_dir, cache)
     per_language = Counter(page.lang for page in site.pages())
     untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
     report = BuildReport(

@@ -188,3 +188,21 @@ def test_records_left_by_an_interrupted_save_are_not_trusted(
     edit(tree, "content/en/announcements/news.md", "New text of", "Text of")
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     assert hashes(tree.out) == cold_build(tree, tmp_path)
+
+
+def test_saving_after_an_edit_rewrites_only_the_parts_of_the_cache_it_changed(
+    site_tree: Callable[..., SiteTree],
+) -> None:
+    files = {f"content/en/faq/q{n}.md": page(f"Question {n}?", body=f"## Q{n}?\n\nAnswer {n}.") for n in range(40)}
+    tree = site_tree(files, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    parts = sorted((tree.root / ".pregon-cache").glob("cache-*.pickle"))
+    assert len(parts) == 16
+    before = {part.name: part.stat().st_ino for part in parts}
+    edit(tree, "content/en/faq/q7.md", "Answer 7.", "Answer seven.")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    after = {part.name: part.stat().st_ino for part in (tree.root / ".pregon-cache").glob("cache-*.pickle")}
+    rewritten = [name for name in before if after[name] != before[name]]
+    # The old and new entries of its parsed source and of its two conversions (English, and the Spanish
+    # edition that shows the English text): at most six of the sixteen parts.
+    assert 1 <= len(rewritten) <= 6
