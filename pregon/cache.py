@@ -20,8 +20,8 @@ from typing import Any
 
 from . import __version__
 
-CACHE_FORMAT = f"pregon {__version__} cache 3"
-"""Changes whenever what the cache holds changes meaning (3: Markdown by cmark-gfm, with its words)."""
+CACHE_FORMAT = f"pregon {__version__} cache 4"
+"""Changes whenever what the cache holds changes meaning (4: cmark-gfm Markdown with its words, keyed by file id)."""
 
 LinkResolution = tuple[tuple[str, Any], ...]
 """Each link target a conversion asked about, with the answer it got."""

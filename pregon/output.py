@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .errors import Problem, error
 
@@ -217,8 +217,9 @@ def _make_folder(folder: Path, root: Path, made: set[Path]) -> None:
 
 
 def _is_inside(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+    """A relative path with no `..`: it cannot lead out of the folder it is joined to."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    return bool(parts) and not path.startswith("/") and ".." not in parts and "\0" not in path
 
 
 def remove_leftovers(out_dir: Path) -> None:

@@ -111,6 +111,11 @@ class PreviousBuild:
     """Output path -> sha256 of the published file."""
     records: Mapping[str, RenderRecord]
 
+    @property
+    def folder_name(self) -> str:
+        """The folder as a string ending in a slash, to which an output path is appended."""
+        return os.path.join(self.folder, "")
+
 
 @dataclass(frozen=True)
 class RenderResult:
@@ -177,6 +182,8 @@ class Renderer:
         self._page_order: list[tuple[PageGroup, Page]] = []
         self._listed_pages: dict[str, ListedPage] = {}
         self._page_keys: dict[str, str] = {}
+        self._markdown_keys: dict[str, str] = {}
+        self._alternate_links: dict[tuple[str, str], Alternate] = {}
         self._resolved: dict[tuple[tuple[str, str, str], str], tuple[str, str] | None] = {}
         self._group_identities: dict[tuple[str, str], bytes] = {}
         self._loader = loader
@@ -302,7 +309,7 @@ class Renderer:
             return None
         record = previous.records.get(here)
         digest = previous.digests.get(here)
-        if record is None or digest is None or record.key != key or not (previous.folder / here).is_file():
+        if record is None or digest is None or record.key != key or not os.path.isfile(previous.folder_name + here):
             return None
         self.records[here] = record
         return Unchanged(here, digest)
@@ -349,8 +356,15 @@ class Renderer:
         return [LanguageLink(language, relative_url(here, urls[language.code])) for language in self.config.languages]
 
     def _alternates(self, urls: dict[str, str], default_url: str) -> list[Alternate]:
-        alternates = [Alternate(code, self.absolute(url)) for code, url in urls.items()]
-        return alternates + [Alternate("x-default", self.absolute(default_url))]
+        pairs = [*urls.items(), ("x-default", default_url)]
+        return [self._alternate(code, url) for code, url in pairs]
+
+    def _alternate(self, hreflang: str, url: str) -> Alternate:
+        # One object per address, shared by the page, its translations and the sitemap: digested once.
+        alternate = self._alternate_links.get((hreflang, url))
+        if alternate is None:
+            alternate = self._alternate_links[(hreflang, url)] = Alternate(hreflang, self.absolute(url))
+        return alternate
 
     # The pages ---------------------------------------------------------------------------------
 
@@ -576,7 +590,7 @@ class Renderer:
             return answer
 
         rendered = self.markdown.render(page.source, recording)
-        return _markdown_key(page), tuple(asked), rendered
+        return self._markdown_key(page), tuple(asked), rendered
 
     def _render_pages(self) -> list[Output | Unchanged | Placed]:
         """Convert and render every page, on every core when there is enough Markdown to convert.
@@ -586,7 +600,7 @@ class Renderer:
         """
         self._page_order = [(group, page) for group in self.site.groups for page in group.pages]
         count = len(self._page_order)
-        to_convert = sum(_markdown_key(page) not in self.cache.markdown for _, page in self._page_order)
+        to_convert = sum(self._markdown_key(page) not in self.cache.markdown for _, page in self._page_order)
         if to_convert >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
             with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self,)) as pool:
@@ -601,7 +615,7 @@ class Renderer:
         """One page, from its Markdown (converted, or from the cache) to its output."""
         group, page = self._page_order[index]
         problems_before, fresh_before = len(self.problems), self.fresh
-        key = _markdown_key(page)
+        key = self._markdown_key(page)
         cached = self.cache.markdown_result(key, self._resolver(page))
         converted = None
         if cached is None:
@@ -633,6 +647,12 @@ class Renderer:
         if isinstance(output, Placed):
             return output
         return destination.place(output) or output
+
+    def _markdown_key(self, page: Page) -> str:
+        key = self._markdown_keys.get(page.output_path)
+        if key is None:
+            key = self._markdown_keys[page.output_path] = _markdown_key(page)
+        return key
 
     def _page_key(self, group: PageGroup, page: Page, markdown_key: str, asked: LinkResolution) -> str:
         """A digest of everything a page's context is made from, found without making the context.
@@ -775,7 +795,8 @@ class Renderer:
 
 
 def _markdown_key(page: Page) -> str:
-    return cache_key("markdown", ENGINE, page.source.path, page.lang, page.output_path, page.source.body)
+    # Made from the source's id rather than its text: the id is the hash of the file, text included.
+    return cache_key("markdown", ENGINE, page.source.path, page.source.blob_id, page.lang, page.output_path)
 
 
 @dataclass(frozen=True)
