@@ -8,6 +8,7 @@ web server and from the disk.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import multiprocessing
@@ -328,7 +329,10 @@ class Renderer:
                 template,
             ):
                 hasher.update(part.encode() + b"\0")
-            hasher.update(self._digests.digest((self.config, self.preview)))
+            # Where the site folder is does not change what is built in it: the same site built by
+            # a relative or an absolute path, or after the folder moved, keeps its outputs.
+            settings = dataclasses.replace(self.config, root=Path("."), content_dir=Path("content"))
+            hasher.update(self._digests.digest((settings, self.preview)))
             hasher.update(self._template_digest(template, set()))
             base = self._base_keys[(code, template)] = hasher.digest()
         return base

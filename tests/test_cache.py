@@ -206,3 +206,15 @@ def test_saving_after_an_edit_rewrites_only_the_parts_of_the_cache_it_changed(
     # The old and new entries of its parsed source and of its two conversions (English, and the Spanish
     # edition that shows the English text): at most six of the sixteen parts.
     assert 1 <= len(rewritten) <= 6
+
+
+def test_the_same_site_named_by_a_relative_path_keeps_its_outputs(
+    site_tree: Callable[..., SiteTree], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    edit(tree, "content/en/announcements/news.md", "Text of", "New text of")
+    monkeypatch.chdir(tree.root.parent)
+    relative = Path(tree.root.name)
+    report = build(BuildOptions(site_dir=relative, out_dir=relative / tree.out.relative_to(tree.root)))
+    assert report.rendered == 2  # the page, and its untranslated Spanish edition
