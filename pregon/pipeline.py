@@ -19,6 +19,7 @@ from .config import SiteConfig, load_config
 from .content import load_content
 from .errors import BuildFailed, Problem, Severity, error
 from .i18n import load_catalogs
+from .keys import PreviousBuild
 from .last_build import (
     CACHE_FOLDER,
     BuildOptions,
@@ -30,7 +31,7 @@ from .last_build import (
 )
 from .output import Destination, PublishedFileMissing, check_paths, publish, staged_site, write_outputs
 from .pdf import load_engine, prune_cache
-from .render import PreviousBuild, Renderer
+from .render import Renderer
 from .site import Site, link_translations
 
 

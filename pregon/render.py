@@ -8,9 +8,7 @@ web server and from the disk.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import hashlib
 import multiprocessing
 import os
 import posixpath
@@ -18,21 +16,18 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import babel
 import jinja2
-import jinja2.meta
 from babel import Locale
 from markupsafe import Markup
 
 from . import search
-from .cache import CACHE_FORMAT, BuildCache, LinkResolution, cache_key
+from .cache import BuildCache, LinkResolution, cache_key
 from .config import SECTIONS, Language, SiteConfig
-from .digests import DataDigests
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
+from .keys import OutputKeys, PreviousBuild, RenderRecord
 from .markdown import ENGINE, MarkdownRenderer, Rendered
 from .output import Destination, Output, Placed, Unchanged
 from .pdf import PdfEngine, qr_code_svg
@@ -95,30 +90,6 @@ class ListedPage:
 
 
 @dataclass(frozen=True)
-class RenderRecord:
-    """What one output was made from (a digest of its template, catalog, settings and data) and the
-    interface strings it showed untranslated, so that reusing it reports them just as rendering would."""
-
-    key: str
-    missing: frozenset[str]
-
-
-@dataclass(frozen=True)
-class PreviousBuild:
-    """The site the last build published, and what each of its outputs was made from."""
-
-    folder: Path
-    digests: Mapping[str, str]
-    """Output path -> sha256 of the published file."""
-    records: Mapping[str, RenderRecord]
-
-    @property
-    def folder_name(self) -> str:
-        """The folder as a string ending in a slash, to which an output path is appended."""
-        return os.path.join(self.folder, "")
-
-
-@dataclass(frozen=True)
 class RenderResult:
     outputs: tuple[Output | Unchanged | Placed, ...]
     problems: tuple[Problem, ...]
@@ -159,14 +130,10 @@ class Renderer:
         destination: Destination | None = None,
     ) -> None:
         self.site = site
-        self.previous = previous
         self.destination = destination
         """Where pages are written as soon as they are rendered; without one, they are returned."""
-        self.records: dict[str, RenderRecord] = {}
         self.fresh = 0
         """Outputs rendered by this build, as opposed to kept from the published site."""
-        self._digests = DataDigests()
-        self._base_keys: dict[tuple[str, str], bytes] = {}
         self.cache = cache if cache is not None else BuildCache()
         self._converted: dict[str, Rendered] = {}
         """Each page's converted Markdown, by output path, filled once by convert_all."""
@@ -176,6 +143,7 @@ class Renderer:
         self.preview = preview
         loader = jinja2.FileSystemLoader(self.config.templates_dir)
         self.environments = {code: self._environment(loader, catalogs[code]) for code in self.config.language_codes}
+        self.keys = OutputKeys(self.config, catalogs, next(iter(self.environments.values())), preview, previous)
         self.problems: list[Problem] = []
         self.pdf_engine = pdf_engine
         self._printed: dict[tuple[str, str], list[Download]] = {}
@@ -183,11 +151,10 @@ class Renderer:
         self._page_order: list[tuple[PageGroup, Page]] = []
         self._listed_pages: dict[str, ListedPage] = {}
         self._page_keys: dict[str, str] = {}
+        """Each page's key, found before its data is made (see OutputKeys.of_page)."""
         self._markdown_keys: dict[str, str] = {}
         self._alternate_links: dict[tuple[str, str], Alternate] = {}
         self._resolved: dict[tuple[tuple[str, str, str], str], tuple[str, str] | None] = {}
-        self._group_identities: dict[tuple[str, str], bytes] = {}
-        self._loader = loader
 
     def _environment(self, loader: jinja2.BaseLoader, catalog: LanguageCatalog) -> jinja2.Environment:
         environment = jinja2.Environment(
@@ -243,7 +210,7 @@ class Renderer:
         for language in self.config.languages:
             outputs.extend(self._search_index(language))
         self.problems.extend(self._missing_strings())
-        return RenderResult(tuple(outputs), tuple(self.problems), self.records, self.fresh)
+        return RenderResult(tuple(outputs), tuple(self.problems), self.keys.records, self.fresh)
 
     def _guarded(self, produce: Any) -> list[Output | Unchanged | Placed]:
         """Run one producer, turning a template mistake into a Problem so that all are reported."""
@@ -283,74 +250,17 @@ class Renderer:
         context itself is digested.
         """
         if key is None:
-            hasher = hashlib.sha256(self._base_key(language.code, template))
-            hasher.update(self._digests.digest({"here": here, **context}))
-            key = hasher.hexdigest()
-        kept = self._kept_output(language, here, key)
+            key = self.keys.of_data(language.code, template, here, context)
+        kept = self.keys.kept(language.code, here, key)
         if kept is not None:
             return kept
         catalog = self.catalogs[language.code]
         environment = self.environments[language.code]
         catalog.missing_since.clear()
         text = environment.get_template(template).render(here=here, **context)
-        self.records[here] = RenderRecord(key, frozenset(catalog.missing_since))
+        self.keys.records[here] = RenderRecord(key, frozenset(catalog.missing_since))
         self.fresh += 1
         return Output(here, text.encode("utf-8"))
-
-    def _kept_output(self, language: Language, here: str, key: str) -> Unchanged | None:
-        kept = self._kept(here, key)
-        if kept is not None:
-            # Reported as if rendered: the interface strings it shows untranslated.
-            self.catalogs[language.code].missing.update(self.records[here].missing)
-        return kept
-
-    def _kept(self, here: str, key: str) -> Unchanged | None:
-        previous = self.previous
-        if previous is None:
-            return None
-        record = previous.records.get(here)
-        digest = previous.digests.get(here)
-        if record is None or digest is None or record.key != key or not os.path.isfile(previous.folder_name + here):
-            return None
-        self.records[here] = record
-        return Unchanged(here, digest)
-
-    def _base_key(self, code: str, template: str) -> bytes:
-        """Everything but the data that an output of `template` in language `code` is made from."""
-        base = self._base_keys.get((code, template))
-        if base is None:
-            hasher = hashlib.sha256()
-            for part in (
-                CACHE_FORMAT,
-                f"jinja2 {jinja2.__version__}",
-                f"babel {babel.__version__}",
-                code,
-                self.catalogs[code].digest,
-                template,
-            ):
-                hasher.update(part.encode() + b"\0")
-            # Where the site folder is does not change what is built in it: the same site built by
-            # a relative or an absolute path, or after the folder moved, keeps its outputs.
-            settings = dataclasses.replace(self.config, root=Path("."), content_dir=Path("content"))
-            hasher.update(self._digests.digest((settings, self.preview)))
-            hasher.update(self._template_digest(template, set()))
-            base = self._base_keys[(code, template)] = hasher.digest()
-        return base
-
-    def _template_digest(self, name: str, seen: set[str]) -> bytes:
-        """A template's source and that of every template it extends, includes or imports."""
-        seen.add(name)
-        environment = next(iter(self.environments.values()))
-        source, _, _ = self._loader.get_source(environment, name)
-        hasher = hashlib.sha256(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
-        referenced = list(jinja2.meta.find_referenced_templates(environment.parse(source, name=name)))
-        if None in referenced:
-            # A template named by a variable could be any of them.
-            referenced = list(self._loader.list_templates())
-        for other in sorted(str(reference) for reference in referenced):
-            if other not in seen:
-                hasher.update(self._template_digest(other, seen))
-        return hasher.digest()
 
     def _render_fragment(self, language: Language, template: str, here: str, **context: Any) -> Markup:
         environment = self.environments[language.code]
@@ -468,7 +378,7 @@ class Renderer:
         rendered = self._markdown(page)
         key = self._page_keys.get(here)
         if key is not None:
-            kept = self._kept_output(language, here, key)
+            kept = self.keys.kept(language.code, here, key)
             if kept is not None:
                 return kept
         translated = {other.lang: other.url for other in group.translated}
@@ -629,7 +539,7 @@ class Renderer:
         else:
             asked, rendered = cached
         self._converted[page.output_path] = rendered
-        self._page_keys[page.output_path] = self._page_key(group, page, key, asked)
+        self._page_keys[page.output_path] = self.keys.of_page(group, page, key, asked, self._printed_editions(group))
         made = self._guarded(lambda: [self._page(group, page)])
         outputs: list[Output | Unchanged | Placed] = list(made)
         if self.destination is not None:
@@ -638,7 +548,7 @@ class Renderer:
             outputs = [self._placed(output, self.destination) for output in made]
         return _PageWork(
             outputs,
-            self.records.get(page.output_path),
+            self.keys.records.get(page.output_path),
             self.fresh - fresh_before,
             tuple(self.problems[problems_before:]),
             key,
@@ -658,32 +568,12 @@ class Renderer:
             key = self._markdown_keys[page.output_path] = _markdown_key(page)
         return key
 
-    def _page_key(self, group: PageGroup, page: Page, markdown_key: str, asked: LinkResolution) -> str:
-        """A digest of everything a page's context is made from, found without making the context.
-
-        _page gives the template: the page and its group's pages (their languages, addresses and
-        sources, which are made from each file's path and bytes), the converted Markdown (made from
-        its key and the link answers it got), the guide's printed editions, and the configuration,
-        catalog and templates that the base key covers. Whatever _page starts to use must be added here.
-        """
-        identity = self._group_identities.get(group.key)
-        if identity is None:
-            members = [(other.lang, other.url, other.source.path, other.source.blob_id) for other in group.pages]
-            original = (group.original.path, group.original.blob_id)
-            identity = hashlib.sha256(repr((group.key, members, original)).encode()).digest()
-            self._group_identities[group.key] = identity
-        hasher = hashlib.sha256(self._base_key(page.lang, "page.html"))
-        hasher.update(identity)
-        for part in (page.output_path, markdown_key, repr(asked), repr(self._printed_editions(group))):
-            hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
-        return hasher.hexdigest()
-
     def _absorb(self, page: Page, work: _PageWork) -> None:
         """Take in what a worker process did to its own copy of this renderer for one page."""
         self.problems.extend(work.problems)
         self.fresh += work.fresh
         if work.record is not None:
-            self.records[page.output_path] = work.record
+            self.keys.records[page.output_path] = work.record
             self.catalogs[page.lang].missing.update(work.record.missing)
         self._converted[page.output_path] = work.rendered
         if work.link_answers is None:

@@ -1,0 +1,155 @@
+"""Output keys: what each output is made from, so that a rebuild renders only what would change.
+
+An output's key is a digest of its template (with every template it includes), its language's
+catalog, the site's settings, pregon's and its libraries' versions, and its data. If the last build
+published a file under the same key, that file is kept as it is. A page's key is made from what its
+data is made from (its group's files, its converted Markdown and link answers, its printed editions),
+which is much cheaper than making the data; every other output's key digests the data it is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import babel
+import jinja2
+import jinja2.meta
+
+from .cache import CACHE_FORMAT, LinkResolution
+from .config import SiteConfig
+from .digests import DataDigests
+from .i18n import LanguageCatalog
+from .output import Unchanged
+from .site import Page, PageGroup
+
+
+@dataclass(frozen=True)
+class RenderRecord:
+    """What one output was made from, and the interface strings it showed untranslated, so that
+    keeping it reports them just as rendering it would."""
+
+    key: str
+    missing: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PreviousBuild:
+    """The site the last build published, and what each of its outputs was made from."""
+
+    folder: Path
+    digests: Mapping[str, str]
+    """Output path -> sha256 of the published file."""
+    records: Mapping[str, RenderRecord]
+
+    @property
+    def folder_name(self) -> str:
+        """The folder as a string ending in a slash, to which an output path is appended."""
+        return os.path.join(self.folder, "")
+
+
+class OutputKeys:
+    """Keys of one build's outputs, and the records of what each was made from."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        catalogs: Mapping[str, LanguageCatalog],
+        environment: jinja2.Environment,
+        preview: bool,
+        previous: PreviousBuild | None,
+    ) -> None:
+        self.previous = previous
+        self.records: dict[str, RenderRecord] = {}
+        """Filled as outputs are rendered or kept: what the next build compares with."""
+        self._catalogs = catalogs
+        self._environment = environment
+        """Any of the build's environments: they share one loader, so templates parse alike."""
+        # Where the site folder is does not change what is built in it: the same site built by a
+        # relative or an absolute path, or after the folder moved, keeps its outputs.
+        self._settings = (dataclasses.replace(config, root=Path("."), content_dir=Path("content")), preview)
+        self._digests = DataDigests()
+        self._base_keys: dict[tuple[str, str], bytes] = {}
+        self._group_identities: dict[tuple[str, str], bytes] = {}
+
+    def of_data(self, code: str, template: str, here: str, context: Mapping[str, Any]) -> str:
+        """The key of an output from the data its template is given."""
+        hasher = hashlib.sha256(self._base_key(code, template))
+        hasher.update(self._digests.digest({"here": here, **context}))
+        return hasher.hexdigest()
+
+    def of_page(
+        self, group: PageGroup, page: Page, markdown_key: str, asked: LinkResolution, printed: list[Any]
+    ) -> str:
+        """The key of a page, from what its data is made from, without making it.
+
+        Renderer._page gives the template: the page and its group's pages (their languages, addresses
+        and sources, which are made from each file's path and bytes), the converted Markdown (made from
+        its key and the link answers it got), the guide's printed editions, and the configuration,
+        catalog and templates that the base key covers. Whatever _page starts to use must be added here.
+        """
+        identity = self._group_identities.get(group.key)
+        if identity is None:
+            members = [(other.lang, other.url, other.source.path, other.source.blob_id) for other in group.pages]
+            original = (group.original.path, group.original.blob_id)
+            identity = hashlib.sha256(repr((group.key, members, original)).encode()).digest()
+            self._group_identities[group.key] = identity
+        hasher = hashlib.sha256(self._base_key(page.lang, "page.html"))
+        hasher.update(identity)
+        for part in (page.output_path, markdown_key, repr(asked), repr(printed)):
+            hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return hasher.hexdigest()
+
+    def kept(self, code: str, here: str, key: str) -> Unchanged | None:
+        """The published file, if the last build made it under this same key and it is still there."""
+        previous = self.previous
+        if previous is None:
+            return None
+        record = previous.records.get(here)
+        digest = previous.digests.get(here)
+        if record is None or digest is None or record.key != key or not os.path.isfile(previous.folder_name + here):
+            return None
+        self.records[here] = record
+        # Reported as if rendered: the interface strings it shows untranslated.
+        self._catalogs[code].missing.update(record.missing)
+        return Unchanged(here, digest)
+
+    def _base_key(self, code: str, template: str) -> bytes:
+        """Everything but the data that an output of `template` in language `code` is made from."""
+        base = self._base_keys.get((code, template))
+        if base is None:
+            hasher = hashlib.sha256()
+            for part in (
+                CACHE_FORMAT,
+                f"jinja2 {jinja2.__version__}",
+                f"babel {babel.__version__}",
+                code,
+                self._catalogs[code].digest,
+                template,
+            ):
+                hasher.update(part.encode() + b"\0")
+            hasher.update(self._digests.digest(self._settings))
+            hasher.update(self._template_digest(template, set()))
+            base = self._base_keys[(code, template)] = hasher.digest()
+        return base
+
+    def _template_digest(self, name: str, seen: set[str]) -> bytes:
+        """A template's source and that of every template it extends, includes or imports."""
+        seen.add(name)
+        loader = self._environment.loader
+        assert loader is not None
+        source, _, _ = loader.get_source(self._environment, name)
+        hasher = hashlib.sha256(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
+        referenced = list(jinja2.meta.find_referenced_templates(self._environment.parse(source, name=name)))
+        if None in referenced:
+            # A template named by a variable could be any of them.
+            referenced = list(loader.list_templates())
+        for other in sorted(str(reference) for reference in referenced):
+            if other not in seen:
+                hasher.update(self._template_digest(other, seen))
+        return hasher.digest()
