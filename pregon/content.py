@@ -64,13 +64,6 @@ class SourcePage:
     def last_changed(self) -> datetime.date | None:
         return self.updated or self.date
 
-    @property
-    def digest_identity(self) -> tuple[str, str]:
-        """What every field is parsed from (with pregon's version): the file's path and bytes' id.
-
-        Template data digests use it instead of hashing the whole text again (see digests.py)."""
-        return (self.path, self.blob_id)
-
 
 @dataclass(frozen=True)
 class ContentResult:

@@ -582,10 +582,8 @@ class Renderer:
             self.cache.keep_markdown(work.markdown_key, work.link_answers, work.rendered)
 
     def _markdown(self, page: Page) -> Rendered:
-        rendered = self._converted.get(page.output_path)
-        if rendered is None:
-            key, asked, rendered = self.convert(page)
-            self.cache.keep_markdown(key, asked, rendered)
+        """The page's converted Markdown, which _render_page found or made before rendering it."""
+        rendered = self._converted[page.output_path]
         # A fallback page repeats its original's text: report the original's problems once.
         if not page.is_fallback:
             self.problems.extend(rendered.problems)
