@@ -20,8 +20,9 @@ from typing import Any
 
 from . import __version__
 
-CACHE_FORMAT = f"pregon {__version__} cache 4"
-"""Changes whenever what the cache holds changes meaning (4: cmark-gfm Markdown with its words, keyed by file id)."""
+CACHE_FORMAT = f"pregon {__version__} cache 5"
+"""Changes whenever what the cache holds changes meaning (5: Markdown entries record the link table
+their answers were last confirmed against)."""
 
 LinkResolution = tuple[tuple[str, Any], ...]
 """Each link target a conversion asked about, with the answer it got."""
@@ -29,27 +30,58 @@ LinkResolution = tuple[tuple[str, Any], ...]
 
 @dataclass
 class BuildCache:
-    markdown: dict[str, tuple[LinkResolution, Any]] = field(default_factory=dict)
+    markdown: dict[str, tuple[LinkResolution, Any, str]] = field(default_factory=dict)
+    """Conversions: key -> (the link answers they got, the result, the link table those answers were
+    last confirmed against)."""
     sources: dict[str, tuple[Any, tuple[Any, ...]]] = field(default_factory=dict)
+    templates: dict[str, Any] = field(default_factory=dict)
+    """What is learnt from a template's source: the templates it references, its compiled code."""
     used: set[str] = field(default_factory=set)
     """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
     stored: dict[str, frozenset[str]] = field(default_factory=dict)
     """The keys in each part of the cache as it is on disk: a part whose keys are still exactly the
     ones used is not written again, so saving after an edit writes a sixteenth of the cache or two."""
+    pages: dict[str, Any] = field(default_factory=dict)
+    """In memory only: what each page of the last build was made from and its key (Renderer._page_key)."""
+    listed: dict[tuple[str, str], bytes] = field(default_factory=dict)
+    """In memory only: a digest of what lists show of each source, by its path and file id."""
+    search: dict[str, Any] = field(default_factory=dict)
+    """In memory only: each language's search index as the last build made it (search.SearchIndex)."""
+    records: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    """In memory only, for a process that builds again and again (the preview server): the records of
+    the last builds (last_build.py), with the size, time and inode of the file each was read from."""
+    changed_parts: set[str] = field(default_factory=set)
+    """Parts holding an entry updated in place since they were saved: written again even if their
+    keys are the same."""
 
-    def markdown_result(self, key: str, resolve: Callable[[str], Any]) -> tuple[LinkResolution, Any] | None:
-        """The link answers and the conversion cached under `key`, if every link still leads there."""
+    def markdown_result(
+        self, key: str, resolve: Callable[[str], Any], link_table: str
+    ) -> tuple[LinkResolution, Any] | None:
+        """The link answers and the conversion cached under `key`, if every link still leads there.
+
+        `link_table`: a digest of everything a link's answer is made from (see Site.link_table). Under
+        the table the answers were confirmed against, they are not asked again: an edit that renames
+        or adds no page costs no link checks at all.
+        """
         entry = self.markdown.get(key)
         if entry is None:
             return None
-        resolutions, _ = entry
-        if any(resolve(target) != answer for target, answer in resolutions):
-            return None
+        resolutions, rendered, confirmed = entry
+        if confirmed != link_table:
+            if any(resolve(target) != answer for target, answer in resolutions):
+                return None
+            self.confirm_links(key, link_table)
         self.used.add(key)
-        return entry
+        return resolutions, rendered
 
-    def keep_markdown(self, key: str, resolutions: LinkResolution, rendered: Any) -> None:
-        self.markdown[key] = (resolutions, rendered)
+    def confirm_links(self, key: str, link_table: str) -> None:
+        """Record that the links of the entry under `key` still get the answers it holds under `link_table`."""
+        resolutions, rendered, _ = self.markdown[key]
+        self.markdown[key] = (resolutions, rendered, link_table)
+        self.changed_parts.add(key[0])
+
+    def keep_markdown(self, key: str, resolutions: LinkResolution, rendered: Any, link_table: str) -> None:
+        self.markdown[key] = (resolutions, rendered, link_table)
         self.used.add(key)
 
     def source(self, key: str) -> tuple[Any, tuple[Any, ...]] | None:
@@ -62,14 +94,22 @@ class BuildCache:
         self.sources[key] = (page, tuple(problems))
         self.used.add(key)
 
+    def template(self, key: str) -> Any:
+        entry = self.templates.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
 
-def cache_key(*parts: str | bytes) -> str:
-    digest = hashlib.sha256(CACHE_FORMAT.encode())
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
+    def keep_template(self, key: str, entry: Any) -> None:
+        # A compiled template is kept under its name, so an edit replaces an entry in place.
+        self.templates[key] = entry
+        self.used.add(key)
+        self.changed_parts.add(key[0])
+
+
+def cache_key(*parts: str) -> str:
+    """A hex digest of the parts (and the cache format); the repr of the tuple keeps the parts apart."""
+    return hashlib.sha256((CACHE_FORMAT + repr(parts)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 CACHE_PARTS = "0123456789abcdef"
@@ -89,7 +129,10 @@ def load_cache(folder: Path) -> BuildCache:
             continue
         cache.markdown.update(stored["markdown"])
         cache.sources.update(stored["sources"])
-        cache.stored[part] = frozenset(stored["markdown"]) | frozenset(stored["sources"])
+        cache.templates.update(stored["templates"])
+        cache.stored[part] = (
+            frozenset(stored["markdown"]) | frozenset(stored["sources"]) | frozenset(stored["templates"])
+        )
     return cache
 
 
@@ -99,18 +142,20 @@ def save_cache(folder: Path, cache: BuildCache) -> None:
     (folder / "build.pickle").unlink(missing_ok=True)  # the single file of earlier versions
     for part in CACHE_PARTS:
         keys = frozenset(key for key in cache.used if key[0] == part)
-        if cache.stored.get(part) == keys:
+        if cache.stored.get(part) == keys and part not in cache.changed_parts:
             continue
         stored = {
             "format": CACHE_FORMAT,
             "markdown": {key: cache.markdown[key] for key in sorted(keys) if key in cache.markdown},
             "sources": {key: cache.sources[key] for key in sorted(keys) if key in cache.sources},
+            "templates": {key: cache.templates[key] for key in sorted(keys) if key in cache.templates},
         }
         temporary = folder / f"cache-{part}.tmp"
         with temporary.open("wb") as file:
             pickle.dump(stored, file, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(folder / f"cache-{part}.pickle")
         cache.stored[part] = keys
+    cache.changed_parts.clear()
 
 
 FileState = tuple[int, int, int, str]
@@ -150,9 +195,10 @@ def fingerprint(
     for file in sorted(files):
         name = os.path.relpath(file, root) if not file.startswith(root + os.sep) else file[len(root) + 1 :]
         digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
-        if os.path.islink(file):
+        status = os.lstat(file)
+        if stat.S_ISLNK(status.st_mode):
             digest.update(b"link:" + os.path.realpath(file).encode("utf-8", "surrogatepass"))
-        status = os.stat(file)
+            status = os.stat(file)
         if stat.S_ISDIR(status.st_mode):
             digest.update(b"folder")
             continue

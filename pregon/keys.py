@@ -10,6 +10,7 @@ which is much cheaper than making the data; every other output's key digests the
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ import babel
 import jinja2
 import jinja2.meta
 
-from .cache import CACHE_FORMAT, LinkResolution
+from .cache import CACHE_FORMAT, BuildCache, LinkResolution, cache_key
 from .config import SiteConfig
 from .digests import DataDigests
 from .i18n import LanguageCatalog
@@ -47,7 +48,7 @@ class PreviousBuild:
     """Output path -> sha256 of the published file."""
     records: Mapping[str, RenderRecord]
 
-    @property
+    @functools.cached_property
     def folder_name(self) -> str:
         """The folder as a string ending in a slash, to which an output path is appended."""
         return os.path.join(self.folder, "")
@@ -63,8 +64,10 @@ class OutputKeys:
         environment: jinja2.Environment,
         preview: bool,
         previous: PreviousBuild | None,
+        cache: BuildCache,
     ) -> None:
         self.previous = previous
+        self._cache = cache
         self.records: dict[str, RenderRecord] = {}
         """Filled as outputs are rendered or kept: what the next build compares with."""
         self._catalogs = catalogs
@@ -77,10 +80,11 @@ class OutputKeys:
         self._base_keys: dict[tuple[str, str], bytes] = {}
         self._group_identities: dict[tuple[str, str], bytes] = {}
 
-    def of_data(self, code: str, template: str, here: str, context: Mapping[str, Any]) -> str:
-        """The key of an output from the data its template is given."""
+    def of_listing(self, code: str, template: str, here: str, listed: bytes) -> str:
+        """The key of an output made from the configuration and from `listed`, a digest of how the
+        site's pages are listed (Renderer._listing_digest)."""
         hasher = hashlib.sha256(self._base_key(code, template))
-        hasher.update(self._digests.digest({"here": here, **context}))
+        hasher.update(here.encode("utf-8", "surrogatepass") + b"\0" + listed)
         return hasher.hexdigest()
 
     def of_page(
@@ -104,6 +108,10 @@ class OutputKeys:
         for part in (page.output_path, markdown_key, repr(asked), repr(printed)):
             hasher.update(part.encode("utf-8", "surrogatepass") + b"\0")
         return hasher.hexdigest()
+
+    def page_base(self, code: str) -> bytes:
+        """What every page in language `code` is made from besides its own data (see _base_key)."""
+        return self._base_key(code, "page.html")
 
     def kept(self, code: str, here: str, key: str) -> Unchanged | None:
         """The published file, if the last build made it under this same key and it is still there."""
@@ -145,11 +153,22 @@ class OutputKeys:
         assert loader is not None
         source, _, _ = loader.get_source(self._environment, name)
         hasher = hashlib.sha256(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
-        referenced = list(jinja2.meta.find_referenced_templates(self._environment.parse(source, name=name)))
-        if None in referenced:
-            # A template named by a variable could be any of them.
-            referenced = list(loader.list_templates())
-        for other in sorted(str(reference) for reference in referenced):
+        for other in self._references(name, source, loader):
             if other not in seen:
                 hasher.update(self._template_digest(other, seen))
         return hasher.digest()
+
+    def _references(self, name: str, source: str, loader: jinja2.BaseLoader) -> list[str]:
+        """The templates `source` extends, includes or imports (parsing is the slow part: it is cached)."""
+        key = cache_key("template references", jinja2.__version__, name, source)
+        known = self._cache.template(key)
+        if known is not None:
+            referenced: list[str | None] = list(known)
+        else:
+            referenced = list(jinja2.meta.find_referenced_templates(self._environment.parse(source, name=name)))
+            if None not in referenced:
+                self._cache.keep_template(key, tuple(referenced))
+        if None in referenced:
+            # A template named by a variable could be any of them (and more may be added).
+            return sorted(loader.list_templates())
+        return sorted(str(reference) for reference in referenced)

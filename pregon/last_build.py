@@ -96,24 +96,53 @@ def _record_path(cache_dir: Path, out_dir: Path, kind: str = "last-build") -> Pa
     return cache_dir / f"{kind}-{name}.pickle"
 
 
-def read_last_build(cache_dir: Path, out_dir: Path, kind: str = "last-build") -> dict[str, Any] | None:
+def read_last_build(
+    cache_dir: Path, out_dir: Path, kind: str = "last-build", memory: RecordMemory | None = None
+) -> dict[str, Any] | None:
     """The record the last build into `out_dir` left; `kind` "rendered" is the part only a real build
-    needs (what each output was made from), kept apart so that a build with nothing to do reads less."""
+    needs (what each output was made from), kept apart so that a build with nothing to do reads less.
+
+    `memory`: records this process read or wrote before, by file; one whose file has not changed
+    since (same size, time and inode) is not read again.
+    """
+    path = _record_path(cache_dir, out_dir, kind)
     try:
-        with _record_path(cache_dir, out_dir, kind).open("rb") as file:
-            record = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
+        state = _file_state(path)
+        if memory is not None and str(path) in memory and memory[str(path)][0] == state:
+            record = memory[str(path)][1]
+        else:
+            with path.open("rb") as file:
+                record = pickle.load(file)  # noqa: S301 - written by pregon itself, in the site's own folder
+            if memory is not None:
+                memory[str(path)] = (state, record)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return record if isinstance(record, dict) else None
 
 
-def remember_build(cache_dir: Path, out_dir: Path, record: dict[str, Any], kind: str = "last-build") -> None:
+def remember_build(
+    cache_dir: Path,
+    out_dir: Path,
+    record: dict[str, Any],
+    kind: str = "last-build",
+    memory: RecordMemory | None = None,
+) -> None:
     cache_dir.mkdir(parents=True, exist_ok=True)
     final = _record_path(cache_dir, out_dir, kind)
     temporary = final.with_suffix(".tmp")
     with temporary.open("wb") as file:
         pickle.dump(record, file, protocol=pickle.HIGHEST_PROTOCOL)
+    if memory is not None:
+        memory[str(final)] = (_file_state(temporary), record)
     temporary.replace(final)
+
+
+RecordMemory = dict[str, tuple[tuple[int, int, int], Any]]
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def unchanged_report(

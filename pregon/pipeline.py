@@ -24,6 +24,7 @@ from .last_build import (
     CACHE_FOLDER,
     BuildOptions,
     BuildReport,
+    RecordMemory,
     input_fingerprint,
     read_last_build,
     remember_build,
@@ -51,11 +52,15 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
     # Nothing changed since the last build into this folder: the site there is already this one.
     begun = time.perf_counter()
     cache_dir = options.site_dir / CACHE_FOLDER
-    previous = read_last_build(cache_dir, options.out_dir)
+    memory = kept_cache.records if kept_cache is not None else None
+    previous = read_last_build(cache_dir, options.out_dir, memory=memory)
     inputs = input_fingerprint(options, previous)
     stage("fingerprint", begun)
     unchanged = unchanged_report(options, inputs, previous)
-    if unchanged is not None:
+    # A process that keeps its cache and has not built yet learns the site by building it, so that
+    # its next builds (after an edit) find every page in memory.
+    learning = kept_cache is not None and not kept_cache.pages
+    if unchanged is not None and not learning:
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started, stage_seconds=timings)
 
     begun = time.perf_counter()
@@ -92,7 +97,9 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
         else None
     )
     reusable = (
-        PreviousBuild(options.out_dir.absolute(), published, _render_records(cache_dir, options.out_dir, previous))
+        PreviousBuild(
+            options.out_dir.absolute(), published, _render_records(cache_dir, options.out_dir, previous, memory)
+        )
         if published is not None and previous is not None
         else None
     )
@@ -155,8 +162,11 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
             "out_dir": str(options.out_dir.absolute()),
             "build": build_id,
         },
+        memory=memory,
     )
-    remember_build(cache_dir, options.out_dir, {"build": build_id, "records": dict(rendered.records)}, "rendered")
+    remember_build(
+        cache_dir, options.out_dir, {"build": build_id, "records": dict(rendered.records)}, "rendered", memory
+    )
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
@@ -204,12 +214,14 @@ def require_site(site_dir: Path, content_dir: Path | None = None) -> tuple[SiteC
     return config, site, problems
 
 
-def _render_records(cache_dir: Path, out_dir: Path, previous: dict[str, Any] | None) -> dict[str, Any]:
+def _render_records(
+    cache_dir: Path, out_dir: Path, previous: dict[str, Any] | None, memory: RecordMemory | None
+) -> dict[str, Any]:
     """What each published output was made from, if written by the same build as `previous`.
 
     The two are saved one after the other; after a build interrupted between them, they would
     describe different sites, and trusting them could keep a stale file."""
-    rendered = read_last_build(cache_dir, out_dir, "rendered")
+    rendered = read_last_build(cache_dir, out_dir, "rendered", memory)
     if previous is None or rendered is None or rendered.get("build") != previous.get("build"):
         return {}
     records: dict[str, Any] = rendered.get("records", {})

@@ -9,6 +9,7 @@ web server and from the disk.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import multiprocessing
 import os
 import posixpath
@@ -16,7 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from babel import Locale
@@ -25,6 +26,7 @@ from markupsafe import Markup
 from . import search
 from .cache import BuildCache, LinkResolution, cache_key
 from .config import SECTIONS, Language, SiteConfig
+from .content import SourcePage
 from .errors import Problem, error, warning
 from .i18n import LanguageCatalog
 from .keys import OutputKeys, PreviousBuild, RenderRecord
@@ -142,23 +144,36 @@ class Renderer:
         self.markdown = MarkdownRenderer()
         self.preview = preview
         loader = jinja2.FileSystemLoader(self.config.templates_dir)
-        self.environments = {code: self._environment(loader, catalogs[code]) for code in self.config.language_codes}
-        self.keys = OutputKeys(self.config, catalogs, next(iter(self.environments.values())), preview, previous)
+        compiled = _CompiledTemplates(self.cache, loader)
+        self.environments = {
+            code: self._environment(loader, compiled, catalogs[code]) for code in self.config.language_codes
+        }
+        self.keys = OutputKeys(
+            self.config, catalogs, next(iter(self.environments.values())), preview, previous, self.cache
+        )
         self.problems: list[Problem] = []
         self.pdf_engine = pdf_engine
         self._printed: dict[tuple[str, str], list[Download]] = {}
         self._pdf_outputs: list[Output] = []
         self._page_order: list[tuple[PageGroup, Page]] = []
+        self._known_pages: list[tuple[str, Rendered, str] | None] = []
         self._listed_pages: dict[str, ListedPage] = {}
         self._page_keys: dict[str, str] = {}
         """Each page's key, found before its data is made (see OutputKeys.of_page)."""
         self._markdown_keys: dict[str, str] = {}
         self._alternate_links: dict[tuple[str, str], Alternate] = {}
+        self._listing_digests: dict[tuple[str, ...], bytes] = {}
         self._resolved: dict[tuple[tuple[str, str, str], str], tuple[str, str] | None] = {}
+        # What every link's answer is made from (_resolver): the site's pages and addresses, and the
+        # address the site is published at.
+        self._link_table = cache_key("links", self.site.link_table, self.config.base_url)
 
-    def _environment(self, loader: jinja2.BaseLoader, catalog: LanguageCatalog) -> jinja2.Environment:
+    def _environment(
+        self, loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache, catalog: LanguageCatalog
+    ) -> jinja2.Environment:
         environment = jinja2.Environment(
             loader=loader,
+            bytecode_cache=compiled,
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
@@ -241,19 +256,50 @@ class Renderer:
             )
         return []
 
-    def _render(
-        self, language: Language, template: str, here: str, key: str | None = None, **context: Any
+    def _listing(
+        self,
+        language: Language,
+        template: str,
+        here: str,
+        listed: tuple[str, ...],
+        make_context: Callable[[], dict[str, Any]],
     ) -> Output | Unchanged:
-        """Render one output, or keep the published one if everything it would be made from is the same.
-
-        `key`: a digest of what the context is made from, when the caller has one; otherwise the
-        context itself is digested.
-        """
-        if key is None:
-            key = self.keys.of_data(language.code, template, here, context)
+        """An output made from the site's configuration and from how its pages are listed in the
+        languages `listed` (see _listing_digest): kept if neither changed, else its context is made."""
+        key = self.keys.of_listing(language.code, template, here, self._listing_digest(listed))
         kept = self.keys.kept(language.code, here, key)
         if kept is not None:
             return kept
+        return self._render(language, template, here, key, **make_context())
+
+    def _listing_digest(self, languages: tuple[str, ...]) -> bytes:
+        """Everything lists, feeds, indexes and the sitemap show of the pages read in `languages`:
+        each page's group, the group's original language, and the page as listed (ListedPage: its
+        address and all of its source but the text). The producers of those outputs may use nothing
+        else of the pages; whatever they start to use must be added here."""
+        digest = self._listing_digests.get(languages)
+        if digest is None:
+            indexes = [self.config.language_codes.index(code) for code in languages]
+            hasher = hashlib.sha256(repr(languages).encode())
+            for group in self.site.groups:
+                hasher.update(repr((group.key, group.original.lang)).encode("utf-8", "surrogatepass"))
+                for index in indexes:
+                    page = group.pages[index]
+                    hasher.update(page.url.encode("utf-8", "surrogatepass") + b"\0" + self._listed_digest(page.source))
+            digest = self._listing_digests[languages] = hasher.digest()
+        return digest
+
+    def _listed_digest(self, source: SourcePage) -> bytes:
+        """A digest of what lists show of a source (ListedSource). A source's path and file id make the
+        whole source, so a process that builds again and again remembers it by them."""
+        known = self.cache.listed.get((source.path, source.blob_id))
+        if known is None:
+            listed = repr(self._listed_source(source)).encode("utf-8", "surrogatepass")
+            known = self.cache.listed[(source.path, source.blob_id)] = hashlib.sha256(listed).digest()
+        return known
+
+    def _render(self, language: Language, template: str, here: str, key: str, **context: Any) -> Output | Unchanged:
+        """Render one output under `key` (a digest of everything it is made from)."""
         catalog = self.catalogs[language.code]
         environment = self.environments[language.code]
         catalog.missing_since.clear()
@@ -284,103 +330,117 @@ class Renderer:
 
     def _landing(self) -> Iterator[Output | Unchanged | Placed]:
         here = "index.html"
-        columns = [
-            self._render_fragment(
-                language,
-                "landing_column.html",
-                here,
-                home=relative_url(here, f"{language.code}/"),
-                announcements=self._links(here, self.site.section_pages(language.code, "announcements")[:3]),
-            )
-            for language in self.config.languages
-        ]
         homes = {language.code: f"{language.code}/" for language in self.config.languages}
         default = self.config.language(self.config.default_language)
-        yield self._render(
+        yield self._listing(
             default,
             "landing.html",
             here,
-            columns=columns,
-            alternates=self._alternates(homes, ""),
-            canonical=self.absolute(""),
-            switch=self._switch(here, homes),
+            self.config.language_codes,
+            lambda: {
+                "columns": [
+                    self._render_fragment(
+                        language,
+                        "landing_column.html",
+                        here,
+                        home=relative_url(here, f"{language.code}/"),
+                        announcements=self._links(here, self.site.section_pages(language.code, "announcements")[:3]),
+                    )
+                    for language in self.config.languages
+                ],
+                "alternates": self._alternates(homes, ""),
+                "canonical": self.absolute(""),
+                "switch": self._switch(here, homes),
+            },
         )
 
     def _not_found(self) -> Iterator[Output | Unchanged | Placed]:
         # Served for any missing address at any depth, so its links start at the site's root path.
         here = "404.html"
         root = "/" + self.config.base_url.split("://", 1)[-1].partition("/")[2]
-        columns = [
-            self._render_fragment(language, "not_found_column.html", here, home=f"{root}{language.code}/")
-            for language in self.config.languages
-        ]
         default = self.config.language(self.config.default_language)
-        yield self._render(default, "404.html", here, columns=columns, root=root)
+        yield self._listing(
+            default,
+            "404.html",
+            here,
+            (),
+            lambda: {
+                "columns": [
+                    self._render_fragment(language, "not_found_column.html", here, home=f"{root}{language.code}/")
+                    for language in self.config.languages
+                ],
+                "root": root,
+            },
+        )
 
     def _home(self, language: Language) -> Iterator[Output | Unchanged | Placed]:
         here = f"{language.code}/index.html"
         homes = {other.code: f"{other.code}/" for other in self.config.languages}
-        home_sections = [
-            (section, self._links(here, self.site.section_pages(language.code, section))) for section in SECTIONS
-        ]
-        home_sections[0] = ("announcements", home_sections[0][1][:HOME_ANNOUNCEMENTS])
-        section_urls = {
-            section: relative_url(here, f"{language.code}/{language.segment(section)}/") for section in SECTIONS
-        }
-        yield self._render(
-            language,
-            "home.html",
-            here,
-            home_sections=home_sections,
-            section_urls=section_urls,
-            alternates=self._alternates(homes, ""),
-            canonical=self.absolute(homes[language.code]),
-            switch=self._switch(here, homes),
-            feed=self._feed_link(here, language),
-        )
+
+        def context() -> dict[str, Any]:
+            home_sections = [
+                (section, self._links(here, self.site.section_pages(language.code, section))) for section in SECTIONS
+            ]
+            home_sections[0] = ("announcements", home_sections[0][1][:HOME_ANNOUNCEMENTS])
+            return {
+                "home_sections": home_sections,
+                "section_urls": {
+                    section: relative_url(here, f"{language.code}/{language.segment(section)}/") for section in SECTIONS
+                },
+                "alternates": self._alternates(homes, ""),
+                "canonical": self.absolute(homes[language.code]),
+                "switch": self._switch(here, homes),
+                "feed": self._feed_link(here, language),
+            }
+
+        yield self._listing(language, "home.html", here, (language.code,), context)
 
     def _search(self, language: Language) -> Iterator[Output | Unchanged | Placed]:
         urls = {other.code: f"{other.code}/search/" for other in self.config.languages}
         here = urls[language.code] + "index.html"
-        all_sections = [
-            (section, self._links(here, self.site.section_pages(language.code, section))) for section in SECTIONS
-        ]
-        yield self._render(
+        yield self._listing(
             language,
             "search.html",
             here,
-            all_sections=all_sections,
-            alternates=self._alternates(urls, urls[self.config.default_language]),
-            canonical=self.absolute(urls[language.code]),
-            switch=self._switch(here, urls),
-            noindex=True,
+            (language.code,),
+            lambda: {
+                "all_sections": [
+                    (section, self._links(here, self.site.section_pages(language.code, section)))
+                    for section in SECTIONS
+                ],
+                "alternates": self._alternates(urls, urls[self.config.default_language]),
+                "canonical": self.absolute(urls[language.code]),
+                "switch": self._switch(here, urls),
+                "noindex": True,
+            },
         )
 
     def _section(self, language: Language, section: str) -> Iterator[Output | Unchanged | Placed]:
         urls = {other.code: f"{other.code}/{other.segment(section)}/" for other in self.config.languages}
         here = urls[language.code] + "index.html"
-        pages = self._links(here, self.site.section_pages(language.code, section))
-        yield self._render(
+        yield self._listing(
             language,
             "section.html",
             here,
-            section=section,
-            pages=pages,
-            alternates=self._alternates(urls, urls[self.config.default_language]),
-            canonical=self.absolute(urls[language.code]),
-            switch=self._switch(here, urls),
-            feed=self._feed_link(here, language) if section == "announcements" else None,
+            (language.code,),
+            lambda: {
+                "section": section,
+                "pages": self._links(here, self.site.section_pages(language.code, section)),
+                "alternates": self._alternates(urls, urls[self.config.default_language]),
+                "canonical": self.absolute(urls[language.code]),
+                "switch": self._switch(here, urls),
+                "feed": self._feed_link(here, language) if section == "announcements" else None,
+            },
         )
 
     def _page(self, group: PageGroup, page: Page) -> Output | Unchanged:
         here = page.output_path
         language = self.config.language(page.lang)
         rendered = self._markdown(page)
-        key = self._page_keys.get(here)
-        if key is not None:
-            kept = self.keys.kept(language.code, here, key)
-            if kept is not None:
-                return kept
+        key = self._page_keys[here]
+        kept = self.keys.kept(language.code, here, key)
+        if kept is not None:
+            return kept
         translated = {other.lang: other.url for other in group.translated}
         original = group.page(group.original.lang)
         urls = {other.lang: other.url for other in group.pages}
@@ -514,13 +574,18 @@ class Renderer:
         """
         self._page_order = [(group, page) for group in self.site.groups for page in group.pages]
         count = len(self._page_order)
-        to_convert = sum(self._markdown_key(page) not in self.cache.markdown for _, page in self._page_order)
+        self._known_pages = [self._known_page(group, page) for group, page in self._page_order]
+        to_convert = sum(
+            self._markdown_key(page) not in self.cache.markdown
+            for (_, page), known in zip(self._page_order, self._known_pages, strict=True)
+            if known is None
+        )
         if to_convert >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
             with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self,)) as pool:
                 done = pool.map(_render_page_in_worker, range(count), chunksize=32)
-            for (_, page), work in zip(self._page_order, done, strict=True):
-                self._absorb(page, work)
+            for index, work in enumerate(done):
+                self._absorb(index, work)
         else:
             done = [self._render_page(index) for index in range(count)]
         return [output for work in done for output in work.outputs]
@@ -529,17 +594,40 @@ class Renderer:
         """One page, from its Markdown (converted, or from the cache) to its output."""
         group, page = self._page_order[index]
         problems_before, fresh_before = len(self.problems), self.fresh
-        key = self._markdown_key(page)
-        cached = self.cache.markdown_result(key, self._resolver(page))
         converted = None
-        if cached is None:
-            _, asked, rendered = self.convert(page)
-            converted = asked
-            self.cache.keep_markdown(key, asked, rendered)
+        known = self._known_pages[index]
+        if known is not None:
+            key, rendered, page_key = known
+            self.cache.used.add(key)
+            kept = self.keys.kept(page.lang, page.output_path, page_key)
+            if kept is not None:
+                # Made from the same inputs as the published page: nothing to do but report its problems.
+                self._converted[page.output_path] = rendered
+                self._markdown(page)
+                output = Placed(kept.path, kept.digest, staged=False) if self.destination is not None else kept
+                return _PageWork(
+                    [output],
+                    self.keys.records[page.output_path],
+                    0,
+                    tuple(self.problems[problems_before:]),
+                    key,
+                    rendered,
+                    None,
+                    page_key,
+                )
         else:
-            asked, rendered = cached
+            key = self._markdown_key(page)
+            cached = self.cache.markdown_result(key, self._resolver(page), self._link_table)
+            if cached is None:
+                _, asked, rendered = self.convert(page)
+                converted = asked
+                self.cache.keep_markdown(key, asked, rendered, self._link_table)
+            else:
+                asked, rendered = cached
+            page_key = self.keys.of_page(group, page, key, asked, self._printed_editions(group))
+            self.cache.pages[page.output_path] = (self._inputs_of(group, page), key, rendered, page_key)
         self._converted[page.output_path] = rendered
-        self._page_keys[page.output_path] = self.keys.of_page(group, page, key, asked, self._printed_editions(group))
+        self._page_keys[page.output_path] = page_key
         made = self._guarded(lambda: [self._page(group, page)])
         outputs: list[Output | Unchanged | Placed] = list(made)
         if self.destination is not None:
@@ -554,7 +642,28 @@ class Renderer:
             key,
             rendered,
             converted,
+            page_key,
         )
+
+    def _inputs_of(self, group: PageGroup, page: Page) -> tuple[Any, ...]:
+        """Everything a page's key is made from, as objects: a process that builds again and again keeps
+        each source's object while its file is unchanged, so an unchanged page compares equal at once."""
+        sources = tuple(other.source for other in group.pages)
+        return (
+            self._link_table,
+            self.keys.page_base(page.lang),
+            group.original,
+            sources,
+            *self._printed_editions(group),
+        )
+
+    def _known_page(self, group: PageGroup, page: Page) -> tuple[str, Rendered, str] | None:
+        """The Markdown key, converted Markdown and key of a page made from these same inputs by an
+        earlier build of this process."""
+        known = self.cache.pages.get(page.output_path)
+        if known is None or known[0] != self._inputs_of(group, page):
+            return None
+        return known[1], known[2], known[3]
 
     @staticmethod
     def _placed(output: Output | Unchanged | Placed, destination: Destination) -> Output | Unchanged | Placed:
@@ -568,18 +677,28 @@ class Renderer:
             key = self._markdown_keys[page.output_path] = _markdown_key(page)
         return key
 
-    def _absorb(self, page: Page, work: _PageWork) -> None:
+    def _absorb(self, index: int, work: _PageWork) -> None:
         """Take in what a worker process did to its own copy of this renderer for one page."""
+        page = self._page_order[index][1]
         self.problems.extend(work.problems)
         self.fresh += work.fresh
         if work.record is not None:
             self.keys.records[page.output_path] = work.record
             self.catalogs[page.lang].missing.update(work.record.missing)
         self._converted[page.output_path] = work.rendered
+        self.cache.pages[page.output_path] = (
+            self._inputs_of(*self._page_order[index]),
+            work.markdown_key,
+            work.rendered,
+            work.page_key,
+        )
         if work.link_answers is None:
+            # Found in the worker's copy of the cache, its links confirmed under this build's table.
             self.cache.used.add(work.markdown_key)
+            if self.cache.markdown[work.markdown_key][2] != self._link_table:
+                self.cache.confirm_links(work.markdown_key, self._link_table)
         else:
-            self.cache.keep_markdown(work.markdown_key, work.link_answers, work.rendered)
+            self.cache.keep_markdown(work.markdown_key, work.link_answers, work.rendered, self._link_table)
 
     def _markdown(self, page: Page) -> Rendered:
         """The page's converted Markdown, which _render_page found or made before rendering it."""
@@ -596,19 +715,23 @@ class Renderer:
     def _listed(self, page: Page) -> ListedPage:
         listed = self._listed_pages.get(page.output_path)
         if listed is None:
-            source = page.source
-            summary = ListedSource(
-                source.path,
-                source.lang,
-                source.section,
-                source.title,
-                source.summary,
-                source.date,
-                source.updated,
-                source.slug,
+            listed = self._listed_pages[page.output_path] = ListedPage(
+                page.lang, page.url, self._listed_source(page.source)
             )
-            listed = self._listed_pages[page.output_path] = ListedPage(page.lang, page.url, summary)
         return listed
+
+    @staticmethod
+    def _listed_source(source: SourcePage) -> ListedSource:
+        return ListedSource(
+            source.path,
+            source.lang,
+            source.section,
+            source.title,
+            source.summary,
+            source.date,
+            source.updated,
+            source.slug,
+        )
 
     # Feeds and indexes -------------------------------------------------------------------------
 
@@ -622,30 +745,49 @@ class Renderer:
         entries = self._feed_entries(language)
         if not entries:
             return
-        updated = max(page.source.last_changed or datetime.date.min for page in entries)
         here = f"{language.code}/feed.xml"
-        yield self._render(
+        yield self._listing(
             language,
             "feed.xml",
             here,
-            entries=[self._listed(page) for page in entries],
-            updated=updated,
-            feed_url=self.absolute(here),
-            home_url=self.absolute(f"{language.code}/"),
-            absolute=self.absolute,
+            (language.code,),
+            lambda: {
+                "entries": [self._listed(page) for page in entries],
+                "updated": max(page.source.last_changed or datetime.date.min for page in entries),
+                "feed_url": self.absolute(here),
+                "home_url": self.absolute(f"{language.code}/"),
+                "absolute": self.absolute,
+            },
         )
 
-    def _search_index(self, language: Language) -> list[Output]:
-        """The search index of a language's translated pages, in the order the search page lists them."""
-        documents = [
-            search.document(page.url, page.source.title, page.source.summary, self._converted[page.output_path].words)
-            for section in SECTIONS
-            for page in self.site.section_pages(language.code, section)
-            if not page.is_fallback
-        ]
-        return search.index_outputs(language.code, documents)
+    def _search_index(self, language: Language) -> list[Output | Unchanged]:
+        """The search index of a language's translated pages, in the order the search page lists them,
+        patched from the one the last build of this process made when there is one."""
+        previous = self.cache.search.get(language.code)
+        documents = []
+        for section in SECTIONS:
+            for page in self.site.section_pages(language.code, section):
+                if page.is_fallback:
+                    continue
+                text = (page.url, page.source.title, page.source.summary, self._converted[page.output_path].words)
+                known = previous.known_document(*text) if previous is not None else None
+                documents.append(known or search.document(*text))
+        published = self.keys.previous.digests if self.keys.previous is not None else None
+        outputs, index = search.build_index(language.code, documents, previous, published)
+        self.cache.search[language.code] = index
+        return outputs
 
     def _sitemap(self) -> Iterator[Output | Unchanged | Placed]:
+        default = self.config.language(self.config.default_language)
+        yield self._listing(
+            default,
+            "sitemap.xml",
+            "sitemap.xml",
+            self.config.language_codes,
+            lambda: {"entries": sorted(self._sitemap_entries(), key=lambda entry: entry["url"])},
+        )
+
+    def _sitemap_entries(self) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = []
         for group in self.site.groups:
             translated = group.translated
@@ -661,12 +803,11 @@ class Renderer:
             entries.append(
                 {"url": self.absolute(homes[language.code]), "lastmod": None, "alternates": self._alternates(homes, "")}
             )
-        default = self.config.language(self.config.default_language)
-        yield self._render(default, "sitemap.xml", "sitemap.xml", entries=sorted(entries, key=lambda e: e["url"]))
+        return entries
 
     def _robots(self) -> Iterator[Output | Unchanged | Placed]:
         default = self.config.language(self.config.default_language)
-        yield self._render(default, "robots.txt", "robots.txt", sitemap=self.absolute("sitemap.xml"))
+        yield self._listing(default, "robots.txt", "robots.txt", (), lambda: {"sitemap": self.absolute("sitemap.xml")})
 
     def _missing_strings(self) -> list[Problem]:
         problems = []
@@ -691,8 +832,7 @@ def _markdown_key(page: Page) -> str:
     return cache_key("markdown", ENGINE, page.source.path, page.source.blob_id, page.lang, page.output_path)
 
 
-@dataclass(frozen=True)
-class _PageWork:
+class _PageWork(NamedTuple):
     """What rendering one page made and changed, sent back from a worker process."""
 
     outputs: list[Output | Unchanged | Placed]
@@ -703,6 +843,7 @@ class _PageWork:
     rendered: Rendered
     link_answers: LinkResolution | None
     """Set when the Markdown was converted rather than found in the cache."""
+    page_key: str
 
 
 _worker: Renderer | None = None
@@ -717,6 +858,28 @@ def _start_worker(renderer: Renderer) -> None:
 def _render_page_in_worker(index: int) -> _PageWork:
     assert _worker is not None
     return _worker._render_page(index)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled by earlier builds, kept in the build cache under their names: Jinja checks
+    each against its source's checksum (and Python's version) before using it, so an edited template
+    is compiled again. Every template of the site stays in the cache, used in this build or not."""
+
+    def __init__(self, cache: BuildCache, loader: jinja2.BaseLoader) -> None:
+        self.cache = cache
+        for name in loader.list_templates():
+            cache.template(self.get_cache_key(name))
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return cache_key("compiled template", name)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.cache.template(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.keep_template(bucket.key, bucket.bytecode_to_string())
 
 
 @jinja2.pass_context

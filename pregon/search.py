@@ -10,15 +10,17 @@ the same pages always give the same bytes.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
 import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from .output import Output
+from .output import Output, Unchanged
 
 SEARCH_FOLDER = "search-index"
 PAGES_PER_BLOCK = 50
@@ -39,6 +41,8 @@ class SearchDocument:
     summary: str
     title_words: frozenset[str]
     words: frozenset[str]
+    text_words: str = field(default="", compare=False, repr=False)
+    """The text's words as given to document(), by which an unchanged page finds its document again."""
 
 
 def fold(text: str) -> str:
@@ -71,7 +75,8 @@ def words_of_html(markup: str) -> frozenset[str]:
 def document(url: str, title: str, summary: str, body_words: str) -> SearchDocument:
     """`body_words`: the text's words as Rendered.words keeps them, space-separated."""
     title_words = words_of(title)
-    return SearchDocument(url, title, summary, title_words, title_words | words_of(summary) | set(body_words.split()))
+    words = title_words | words_of(summary) | set(body_words.split())
+    return SearchDocument(url, title, summary, title_words, words, body_words)
 
 
 def shard_name(word: str) -> str:
@@ -79,28 +84,168 @@ def shard_name(word: str) -> str:
     return word[:2].encode("utf-8").hex()
 
 
+@dataclass(frozen=True)
+class SearchIndex:
+    """One language's index as a build made it. A process that builds again and again (the preview
+    server) keeps it, so that the next build redoes only the files of the words and pages that changed."""
+
+    language: str
+    documents: tuple[SearchDocument, ...]
+    postings: Mapping[str, list[int]]
+    """Word -> the numbers of the pages using it (see index_outputs). Never changed once made: a
+    later index copies what it changes."""
+    shards: Mapping[str, frozenset[str]]
+    """File name -> the words in that file."""
+    digests: Mapping[str, str]
+    """Output path -> sha256 of the bytes this index made for it."""
+
+    def known_document(self, url: str, title: str, summary: str, body_words: str) -> SearchDocument | None:
+        """This index's document for a page, if the page is as it was."""
+        return self._by_text.get((url, title, summary, body_words))
+
+    @functools.cached_property
+    def _by_text(self) -> dict[tuple[str, str, str, str], SearchDocument]:
+        return {(found.url, found.title, found.summary, found.text_words): found for found in self.documents}
+
+
+PATCH_SHARE = 4
+"""An index is patched when at most this share (1/4) of its pages changed; otherwise it is made anew."""
+
+
 def index_outputs(language: str, documents: Iterable[SearchDocument]) -> list[Output]:
+    """The index files of one language (see build_index), all made anew."""
+    outputs, _ = build_index(language, list(documents))
+    return [output for output in outputs if isinstance(output, Output)]
+
+
+def build_index(
+    language: str,
+    documents: Sequence[SearchDocument],
+    previous: SearchIndex | None = None,
+    published: Mapping[str, str] | None = None,
+) -> tuple[list[Output | Unchanged], SearchIndex]:
     """The index files of one language: words by their first two letters, and page blocks.
 
     A page's number is its place in `documents`; each word lists the numbers of the pages that use it,
     doubled, plus one where the word is in the title (so `7` is page 3, in its title).
+
+    With `previous`, the index of the same pages in the same order as an earlier build made it, only
+    the words and blocks of the pages that changed are made again; every other file is Unchanged if
+    `published` (path -> sha256 of the published file) shows that the published file is the one
+    `previous` made. The bytes are the same either way.
     """
+    documents = tuple(documents)
+    changed = _changed_pages(documents, previous)
+    if previous is None or changed is None or len(changed) * PATCH_SHARE > len(documents):
+        postings = _postings(documents)
+        grouped: dict[str, list[str]] = {}
+        for word in postings:
+            grouped.setdefault(shard_name(word), []).append(word)
+        shards = {name: frozenset(words) for name, words in grouped.items()}
+        redo_shards, redo_blocks, made_before = set(shards), set(range(_blocks(documents))), {}
+    else:
+        postings, shards, redo_shards = _patched(documents, previous, changed)
+        redo_blocks = {
+            number // PAGES_PER_BLOCK
+            for number in changed
+            if _shown(documents[number]) != _shown(previous.documents[number])
+        }
+        made_before = dict(previous.digests)
+    published = published or {}
     folder = f"{SEARCH_FOLDER}/{language}"
-    ordered = list(documents)
+    outputs: list[Output | Unchanged] = []
+    digests: dict[str, str] = {}
+
+    def add(path: str, redo: bool, data: object) -> None:
+        if not redo and path in made_before and published.get(path) == made_before[path]:
+            outputs.append(Unchanged(path, made_before[path]))
+            digests[path] = made_before[path]
+            return
+        content = _json(data() if callable(data) else data)
+        outputs.append(Output(path, content))
+        digests[path] = hashlib.sha256(content).hexdigest()
+
+    for name in sorted(shards):
+        words = shards[name]
+        add(
+            f"{folder}/words/{name}.json",
+            name in redo_shards,
+            lambda words=words: {word: postings[word] for word in sorted(words)},
+        )
+    for block in range(_blocks(documents)):
+        start = block * PAGES_PER_BLOCK
+        add(
+            f"{folder}/pages/{block}.json",
+            block in redo_blocks,
+            lambda start=start: [_shown(found) for found in documents[start : start + PAGES_PER_BLOCK]],
+        )
+    about = {"format": INDEX_FORMAT, "pages": len(documents), "pages_per_block": PAGES_PER_BLOCK}
+    add(f"{folder}/index.json", False, about)
+    return outputs, SearchIndex(language, documents, postings, shards, digests)
+
+
+def _postings(documents: Sequence[SearchDocument]) -> dict[str, list[int]]:
     postings: dict[str, list[int]] = {}
-    for number, found in enumerate(ordered):
+    for number, found in enumerate(documents):
         for word in found.words:
             postings.setdefault(word, []).append(number * 2 + (word in found.title_words))
-    shards: dict[str, dict[str, list[int]]] = {}
-    for word in sorted(postings):
-        shards.setdefault(shard_name(word), {})[word] = postings[word]
-    outputs = [Output(f"{folder}/words/{name}.json", _json(shard)) for name, shard in shards.items()]
-    for start in range(0, len(ordered), PAGES_PER_BLOCK):
-        block = [[found.url, found.title, found.summary] for found in ordered[start : start + PAGES_PER_BLOCK]]
-        outputs.append(Output(f"{folder}/pages/{start // PAGES_PER_BLOCK}.json", _json(block)))
-    about = {"format": INDEX_FORMAT, "pages": len(ordered), "pages_per_block": PAGES_PER_BLOCK}
-    outputs.append(Output(f"{folder}/index.json", _json(about)))
-    return outputs
+    return postings
+
+
+def _changed_pages(documents: Sequence[SearchDocument], previous: SearchIndex | None) -> list[int] | None:
+    """The numbers of the pages that differ from `previous`; None if the pages or their order changed."""
+    if previous is None or len(previous.documents) != len(documents):
+        return None
+    changed = []
+    for number, (before, now) in enumerate(zip(previous.documents, documents, strict=True)):
+        if before is now:
+            continue
+        if before.url != now.url:
+            return None
+        if before != now:
+            changed.append(number)
+    return changed
+
+
+def _patched(
+    documents: Sequence[SearchDocument], previous: SearchIndex, changed: list[int]
+) -> tuple[dict[str, list[int]], dict[str, frozenset[str]], set[str]]:
+    """The postings and shards of `previous` with the changed pages' words taken out and put back,
+    and the shards that changed."""
+    postings = dict(previous.postings)
+    shards = dict(previous.shards)
+    redo: set[str] = set()
+    for number in changed:
+        before, now = previous.documents[number], documents[number]
+        for word in before.words | now.words:
+            old = number * 2 + (word in before.title_words) if word in before.words else None
+            new = number * 2 + (word in now.title_words) if word in now.words else None
+            if old == new:
+                continue
+            pages = [page for page in postings.get(word, []) if page // 2 != number]
+            if new is not None:
+                bisect.insort(pages, new)
+            name = shard_name(word)
+            redo.add(name)
+            if pages:
+                if word not in postings:
+                    shards[name] = shards.get(name, frozenset()) | {word}
+                postings[word] = pages
+            else:
+                del postings[word]
+                shards[name] = shards[name] - {word}
+                if not shards[name]:
+                    del shards[name]
+    return postings, shards, redo
+
+
+def _blocks(documents: Sequence[SearchDocument]) -> int:
+    return -(-len(documents) // PAGES_PER_BLOCK)
+
+
+def _shown(found: SearchDocument) -> list[str]:
+    """What a result shows of a page (in its block of pages)."""
+    return [found.url, found.title, found.summary]
 
 
 def _json(data: object) -> bytes:

@@ -8,6 +8,7 @@ terminal, and the server keeps running: fixing the mistake brings the page back 
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +24,15 @@ from .errors import BuildFailed, Problem, error, format_problem, sorted_problems
 PREVIEW_FOLDER = ".pregon-preview"
 ASSETS = Path(__file__).parent / "preview"
 WATCHED = ("content", "templates", "translations", "static", "site.yaml")
+
+
+def settle_memory() -> None:
+    """After a build in a process that builds again and again: free what the build left behind, then
+    set what it keeps for the next build (the cache, a few hundred MB of small objects on a large
+    site) aside from the garbage collector, whose full passes would otherwise walk all of it, adding
+    a tenth of a second at random moments to later builds."""
+    gc.collect()
+    gc.freeze()
 
 
 @dataclass
@@ -87,6 +97,7 @@ class PreviewServer:
             self._report(format_problem(problem))
         self._report("Preview failed: fix the errors above." if errors else f"Preview rebuilt: {self.url}")
         self.state.publish(errors)
+        settle_memory()
 
     def error_page(self) -> bytes:
         return self._error_template.render(problems=self.state.problems).encode("utf-8")

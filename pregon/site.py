@@ -7,6 +7,8 @@ stage is pure: it reads no files and refuses two sources that would produce one 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import posixpath
 import unicodedata
 from dataclasses import dataclass, field
@@ -74,23 +76,40 @@ class Site:
     sources_by_path: dict[str, SourcePage] = field(repr=False)
 
     groups_by_key: dict[tuple[str, str], PageGroup] = field(repr=False)
+    _sections: dict[tuple[str, str], tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
+    """section_pages' answers: every list, feed and index asks for them, some more than once."""
 
     def group(self, key: tuple[str, str]) -> PageGroup:
         return self.groups_by_key[key]
 
     def section_pages(self, lang: str, section: str) -> list[Page]:
         """The pages of a section in a language, in reading order: announcements newest first."""
-        pages = [group.page(lang) for group in self.groups if group.key[0] == section]
-        if section == "announcements":
-            return sorted(
-                pages,
-                key=lambda page: (
-                    -(page.source.date.toordinal() if page.source.date else 0),
-                    page.source.title.casefold(),
-                    page.url,
-                ),
-            )
-        return sorted(pages, key=lambda page: (page.source.title.casefold(), page.url))
+        known = self._sections.get((lang, section))
+        if known is None:
+            index = self.config.language_codes.index(lang)
+            pages = [group.pages[index] for group in self.groups if group.key[0] == section]
+            if section == "announcements":
+                pages.sort(
+                    key=lambda page: (
+                        -(page.source.date.toordinal() if page.source.date else 0),
+                        page.source.title.casefold(),
+                        page.url,
+                    )
+                )
+            else:
+                pages.sort(key=lambda page: (page.source.title.casefold(), page.url))
+            known = self._sections[(lang, section)] = tuple(pages)
+        return list(known)
+
+    @functools.cached_property
+    def link_table(self) -> str:
+        """A digest of everything a `.md` link's answer is made from (find_linked_source, then the linked
+        page's address in the reader's language): the languages, every source's path and page, and
+        every page's addresses. Equal tables give every link the same answer."""
+        sources = sorted((path, source.key) for path, source in self.sources_by_path.items())
+        addresses = [(group.key, [(page.lang, page.url) for page in group.pages]) for group in self.groups]
+        table = repr((self.config.language_codes, sources, addresses))
+        return hashlib.sha256(table.encode("utf-8", "surrogatepass")).hexdigest()
 
     def pages(self) -> list[Page]:
         return [page for group in self.groups for page in group.pages]

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from pregon import output
+from pregon.cache import BuildCache
+from pregon.errors import BuildFailed
 from pregon.pipeline import BuildOptions, build
 
 from .conftest import MINIMAL_CONFIG, SiteTree, page
@@ -83,7 +85,7 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
 }
 
 
-@pytest.mark.parametrize("publishing", ["changed files moved in", "whole site swapped"])
+@pytest.mark.parametrize("publishing", ["changed files moved in", "whole site swapped", "in one process"])
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_an_incremental_build_equals_a_cold_one(
     change: str, publishing: str, site_tree: Callable[..., SiteTree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -91,15 +93,42 @@ def test_an_incremental_build_equals_a_cold_one(
     if publishing == "whole site swapped":
         monkeypatch.setattr(output, "PATCH_LIMIT", 0)
         monkeypatch.setattr(output, "PATCH_SHARE", 1_000_000)
+    # "in one process": as the preview server builds, with the cache and what it learnt kept in memory.
+    kept = BuildCache() if publishing == "in one process" else None
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
-    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept)
     before = hashes(tree.out)
     CHANGES[change](tree)
-    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept)
     assert not report.unchanged
     after = hashes(tree.out)
     assert after != before
     assert after == cold_build(tree, tmp_path)
+
+
+def test_one_process_building_after_every_change_in_turn_always_equals_a_cold_build(
+    site_tree: Callable[..., SiteTree], tmp_path: Path
+) -> None:
+    """What the preview server does all day: change after change, a failed build among them, each
+    rebuild made from what the earlier ones left in memory."""
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    kept = BuildCache()
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    build(options, kept)
+    last = ["page deleted", "page renamed (links to it move)"]  # the others edit these pages
+    for change in [change for change in sorted(CHANGES) if change not in last] + last:
+        CHANGES[change](tree)
+        build(options, kept)
+        assert hashes(tree.out) == cold_build(tree, tmp_path), change
+        if change == "content edited":
+            broken = tree.root / "content/en/faq/broken.md"
+            broken.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+            edit(tree, "content/en/announcements/news.md", "New text of", "Newer text of")
+            with pytest.raises(BuildFailed):
+                build(options, kept)
+            broken.unlink()
+            build(options, kept)
+            assert hashes(tree.out) == cold_build(tree, tmp_path), "after a failed build"
 
 
 def test_nothing_changed_redoes_nothing_and_unchanged_files_are_not_rewritten(

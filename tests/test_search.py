@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
-from pregon.search import PAGES_PER_BLOCK, document, fold, index_outputs, shard_name, words_of, words_of_html
+from pregon.output import Output, Unchanged
+from pregon.search import (
+    PAGES_PER_BLOCK,
+    build_index,
+    document,
+    fold,
+    index_outputs,
+    shard_name,
+    words_of,
+    words_of_html,
+)
 
 from .conftest import SiteTree
 
@@ -63,3 +74,46 @@ def test_the_built_site_indexes_each_language_s_own_pages(built_shipped_site: Si
             assert (built_shipped_site.out / url / "index.html").is_file()
     words = json.loads((built_shipped_site.out / f"search-index/es/words/{shard_name('policia')}.json").read_text())
     assert len(words["policia"]) >= 3  # "policía" in several pages, found without its accent
+
+
+def _files(outputs: list[Output | Unchanged], before: dict[str, bytes]) -> dict[str, bytes]:
+    """The bytes of every index file, an Unchanged one taken from the files published before."""
+    return {output.path: output.content if isinstance(output, Output) else before[output.path] for output in outputs}
+
+
+def test_a_patched_index_is_the_index_made_anew() -> None:
+    documents = [
+        document(f"en/p{n}/", f"Page {n} title", f"Summary {n}.", " ".join(["common", f"only{n}", f"w{n % 7}"]))
+        for n in range(3 * PAGES_PER_BLOCK)
+    ]
+    documents[5] = document("en/p5/", "Page 5 title", "Summary 5.", "common only5 w5 zzonly")
+    outputs, index = build_index("en", documents)
+    published = _files(outputs, {})
+    digests = {path: hashlib.sha256(content).hexdigest() for path, content in published.items()}
+    changed = list(documents)
+    changed[3] = document("en/p3/", "Page 3 title", "Summary 3.", "common only3 w3 brandnew")  # a word added
+    changed[60] = document("en/p60/", "Common ground", "Summary 60.", "w4")  # title changed, words dropped
+    changed[5] = document("en/p5/", "Page 5 title", "Summary 5.", "common only5 w5")  # the only "zz" word gone
+    changed[61] = document("en/p61/", "Page 61 title", "Another summary.", "common only61 w5")  # summary only
+    patched, _ = build_index("en", changed, index, digests)
+    anew, _ = build_index("en", changed)
+    assert _files(patched, published) == _files(anew, {})
+    kept = {output.path for output in patched if isinstance(output, Unchanged)}
+    redone = {output.path for output in patched if isinstance(output, Output)}
+    # Only the files of the words and the page blocks that changed are made again.
+    assert "search-index/en/pages/0.json" in kept and "search-index/en/pages/1.json" in redone
+    assert {f"search-index/en/words/{shard_name(word)}.json" for word in ("brandnew", "ground", "only60")} <= redone
+    assert f"search-index/en/words/{shard_name('w3')}.json" in kept
+    assert len(redone) < len(kept)
+    # The last page using a word is gone: so is the word.
+    words = json.loads(_files(patched, published)[f"search-index/en/words/{shard_name('only60')}.json"])
+    assert "only60" not in words and "only59" in words
+    assert f"search-index/en/words/{shard_name('zzonly')}.json" in published
+    assert f"search-index/en/words/{shard_name('zzonly')}.json" not in _files(patched, published)
+
+
+def test_an_index_is_made_anew_when_the_published_file_is_not_the_one_it_made() -> None:
+    documents = [document(f"en/p{n}/", f"Page {n}", "S", f"word{n}") for n in range(10)]
+    _, index = build_index("en", documents)
+    outputs, _ = build_index("en", documents, index, published={})
+    assert all(isinstance(output, Output) for output in outputs)
