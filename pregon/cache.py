@@ -50,9 +50,18 @@ class BuildCache:
     records: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
     """In memory only, for a process that builds again and again (the preview server): the records of
     the last builds (last_build.py), with the size, time and inode of the file each was read from."""
+    _keys: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     changed_parts: set[str] = field(default_factory=set)
     """Parts holding an entry updated in place since they were saved: written again even if their
     keys are the same."""
+
+    def key(self, *parts: str) -> str:
+        """cache_key(*parts), remembered: a process that builds again and again asks for the same
+        thousands of keys each time."""
+        known = self._keys.get(parts)
+        if known is None:
+            known = self._keys[parts] = cache_key(*parts)
+        return known
 
     def markdown_result(
         self, key: str, resolve: Callable[[str], Any], link_table: str
@@ -192,24 +201,29 @@ def fingerprint(
     hashes: dict[str, str] = {}
     for setting in settings:
         digest.update(setting.encode() + b"\0")
+    # Thousands of files: the loop does as little as it can per file, and hashes once at the end.
+    parts: list[str] = []
+    prefix = root + os.sep
+    trusted_before = known_ns - TRUST_MARGIN_NS
     for file in sorted(files):
-        name = os.path.relpath(file, root) if not file.startswith(root + os.sep) else file[len(root) + 1 :]
-        digest.update(name.encode("utf-8", "surrogatepass") + b"\0")
+        name = file[len(prefix) :] if file.startswith(prefix) else os.path.relpath(file, root)
+        parts.append(name + "\0")
         status = os.lstat(file)
         if stat.S_ISLNK(status.st_mode):
-            digest.update(b"link:" + os.path.realpath(file).encode("utf-8", "surrogatepass"))
+            parts.append("link:" + os.path.realpath(file))
             status = os.stat(file)
         if stat.S_ISDIR(status.st_mode):
-            digest.update(b"folder")
+            parts.append("folder")
             continue
         before = known.get(name)
         now = (status.st_size, status.st_mtime_ns, status.st_ino)
-        if before is not None and before[:3] == now and status.st_mtime_ns < known_ns - TRUST_MARGIN_NS:
+        if before is not None and before[:3] == now and status.st_mtime_ns < trusted_before:
             sha = before[3]
         else:
             with open(file, "rb") as opened:
                 sha = hashlib.sha256(opened.read()).hexdigest()
         states[name] = (*now, sha)
         hashes[file] = sha
-        digest.update(sha.encode())
+        parts.append(sha)
+    digest.update("".join(parts).encode("utf-8", "surrogatepass"))
     return Fingerprint(digest.hexdigest(), states, hashes, taken_ns)

@@ -7,6 +7,7 @@ the engine may name a language code.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +69,7 @@ class SiteConfig:
     def language(self, code: str) -> Language:
         return next(language for language in self.languages if language.code == code)
 
-    @property
+    @functools.cached_property
     def language_codes(self) -> tuple[str, ...]:
         return tuple(language.code for language in self.languages)
 

@@ -96,18 +96,19 @@ def load_content(
     cache = cache if cache is not None else BuildCache()
     problems: list[Problem] = []
     pages: list[SourcePage] = []
-    for file, shown, lang, section in _content_files(config, problems):
-        known = file_hashes.get(str(file)) if file_hashes is not None else None
-        cached = cache.source(cache_key("source", shown, lang, section, file.stem, known)) if known else None
+    for file, shown, lang, section, stem in _content_files(config, problems):
+        known = file_hashes.get(file) if file_hashes is not None else None
+        cached = cache.source(cache.key("source", shown, lang, section, stem, known)) if known else None
         if cached is None:
             try:
-                raw = file.read_bytes()
+                with open(file, "rb") as opened:
+                    raw = opened.read()
             except OSError as exc:
                 problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
                 continue
-            key = cache_key("source", shown, lang, section, file.stem, hashlib.sha256(raw).hexdigest())
+            key = cache_key("source", shown, lang, section, stem, hashlib.sha256(raw).hexdigest())
             found: list[Problem] = []
-            page = parse_page(raw, shown, lang, section, file.stem, found)
+            page = parse_page(raw, shown, lang, section, stem, found)
             cache.keep_source(key, page, found)
         else:
             page, found = cached[0], list(cached[1])
@@ -117,8 +118,9 @@ def load_content(
     return ContentResult(tuple(pages), tuple(problems))
 
 
-def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[Path, str, str, str]]:
-    """Each page file (its absolute path), how problems name it, its language and its section."""
+def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[str, str, str, str, str]]:
+    """Each page file: its absolute path, how problems name it, its language, its section and its name
+    without `.md`."""
     content = config.content_dir
     if not content.is_dir():
         problems.append(
@@ -171,15 +173,15 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
             # Resolved once per folder: a file that is not itself a link is where its folder is.
             section_inside = section_dir.resolve().is_relative_to(real_content)
             section_shown = config.shown(section_dir)
-            section_absolute = section_dir.absolute()
+            section_absolute = str(section_dir.absolute())
             # os.scandir: the listing says what each entry is, so a folder of thousands of pages
             # costs no call to the file system per page (only links are looked at more closely).
             with os.scandir(section_dir) as listing:
                 entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_entry_name)
             for entry in entries:
-                file = section_absolute / entry.name
+                file = os.path.join(section_absolute, entry.name)
                 shown = f"{section_shown}/{entry.name}"
-                inside = file.resolve().is_relative_to(real_content) if entry.is_symlink() else section_inside
+                inside = Path(file).resolve().is_relative_to(real_content) if entry.is_symlink() else section_inside
                 if not inside:
                     problems.append(
                         error(
@@ -203,7 +205,7 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
                         warning(shown, None, "ignored: only .md files are pages", "put images and downloads in static/")
                     )
                 else:
-                    yield file, shown, lang_dir.name, section_dir.name
+                    yield file, shown, lang_dir.name, section_dir.name, entry.name[: -len(".md")]
 
 
 def _entry_name(entry: os.DirEntry[str]) -> str:

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,17 +115,32 @@ class OutputKeys:
 
     def kept(self, code: str, here: str, key: str) -> Unchanged | None:
         """The published file, if the last build made it under this same key and it is still there."""
+        (digest,) = self.kept_digests([(code, here, key)])
+        return Unchanged(here, digest) if digest is not None else None
+
+    def kept_digests(self, outputs: Iterable[tuple[str, str, str]]) -> list[str | None]:
+        """For each output (language, path, key): the sha256 of the published file, if the last build
+        made it under this same key and it is still there; it is then kept. None otherwise.
+
+        One call for thousands of pages: a rebuild after an edit keeps nearly all of them.
+        """
         previous = self.previous
         if previous is None:
-            return None
-        record = previous.records.get(here)
-        digest = previous.digests.get(here)
-        if record is None or digest is None or record.key != key or not os.path.isfile(previous.folder_name + here):
-            return None
-        self.records[here] = record
-        # Reported as if rendered: the interface strings it shows untranslated.
-        self._catalogs[code].missing.update(record.missing)
-        return Unchanged(here, digest)
+            return [None for _ in outputs]
+        records, digests, folder = previous.records, previous.digests, previous.folder_name
+        missing = {code: catalog.missing for code, catalog in self._catalogs.items()}
+        found: list[str | None] = []
+        for code, here, key in outputs:
+            record = records.get(here)
+            digest = digests.get(here)
+            if record is None or digest is None or record.key != key or not os.path.isfile(folder + here):
+                found.append(None)
+                continue
+            self.records[here] = record
+            # Reported as if rendered: the interface strings it shows untranslated.
+            missing[code].update(record.missing)
+            found.append(digest)
+        return found
 
     def _base_key(self, code: str, template: str) -> bytes:
         """Everything but the data that an output of `template` in language `code` is made from."""

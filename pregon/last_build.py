@@ -137,6 +137,13 @@ def remember_build(
     temporary.replace(final)
 
 
+def forget_build(cache_dir: Path, out_dir: Path) -> None:
+    """Remove the records of the last build into `out_dir`, before the folder changes: a build stopped
+    after changing it but before recording what it made must not leave records of an older site."""
+    for kind in ("last-build", "rendered"):
+        _record_path(cache_dir, out_dir, kind).unlink(missing_ok=True)
+
+
 RecordMemory = dict[str, tuple[tuple[int, int, int], Any]]
 
 

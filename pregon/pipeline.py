@@ -25,6 +25,7 @@ from .last_build import (
     BuildOptions,
     BuildReport,
     RecordMemory,
+    forget_build,
     input_fingerprint,
     read_last_build,
     remember_build,
@@ -125,6 +126,7 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
                 raise BuildFailed(_final(problems, options.strict))
             begun = time.perf_counter()
             placed = write_outputs(rendered.outputs, config.static_dir, destination)
+            forget_build(cache_dir, options.out_dir)
             publish(folder, options.out_dir, placed, published)
         except PublishedFileMissing as exc:
             raise BuildFailed(

@@ -160,9 +160,9 @@ class Renderer:
         self._listed_pages: dict[str, ListedPage] = {}
         self._page_keys: dict[str, str] = {}
         """Each page's key, found before its data is made (see OutputKeys.of_page)."""
-        self._markdown_keys: dict[str, str] = {}
         self._alternate_links: dict[tuple[str, str], Alternate] = {}
-        self._listing_digests: dict[tuple[str, ...], bytes] = {}
+        self._listing_digests: dict[str, bytes] = {}
+        self._groups_digest = b""
         self._resolved: dict[tuple[tuple[str, str, str], str], tuple[str, str] | None] = {}
         # What every link's answer is made from (_resolver): the site's pages and addresses, and the
         # address the site is published at.
@@ -277,17 +277,23 @@ class Renderer:
         each page's group, the group's original language, and the page as listed (ListedPage: its
         address and all of its source but the text). The producers of those outputs may use nothing
         else of the pages; whatever they start to use must be added here."""
-        digest = self._listing_digests.get(languages)
-        if digest is None:
-            indexes = [self.config.language_codes.index(code) for code in languages]
-            hasher = hashlib.sha256(repr(languages).encode())
+        if not languages:
+            return b""
+        if not self._listing_digests:
+            # One pass for every language at once: a digest per language, and of the groups.
+            codes = self.config.language_codes
+            hashers = [hashlib.sha256(code.encode()) for code in codes]
+            groups = hashlib.sha256()
             for group in self.site.groups:
-                hasher.update(repr((group.key, group.original.lang)).encode("utf-8", "surrogatepass"))
-                for index in indexes:
-                    page = group.pages[index]
+                groups.update("\0".join((*group.key, group.original.lang, "")).encode("utf-8", "surrogatepass"))
+                for hasher, page in zip(hashers, group.pages, strict=True):
                     hasher.update(page.url.encode("utf-8", "surrogatepass") + b"\0" + self._listed_digest(page.source))
-            digest = self._listing_digests[languages] = hasher.digest()
-        return digest
+            self._groups_digest = groups.digest()
+            self._listing_digests = {code: hasher.digest() for code, hasher in zip(codes, hashers, strict=True)}
+        combined = hashlib.sha256(self._groups_digest)
+        for code in languages:
+            combined.update(self._listing_digests[code])
+        return combined.digest()
 
     def _listed_digest(self, source: SourcePage) -> bytes:
         """A digest of what lists show of a source (ListedSource). A source's path and file id make the
@@ -573,22 +579,53 @@ class Renderer:
         only pays when pages must be converted; a rebuild after an edit stays in this process.
         """
         self._page_order = [(group, page) for group in self.site.groups for page in group.pages]
-        count = len(self._page_order)
         self._known_pages = [self._known_page(group, page) for group, page in self._page_order]
+        outputs = self._keep_known_pages()
+        remaining = [index for index, output in enumerate(outputs) if output is None]
         to_convert = sum(
-            self._markdown_key(page) not in self.cache.markdown
-            for (_, page), known in zip(self._page_order, self._known_pages, strict=True)
-            if known is None
+            self._markdown_key(self._page_order[index][1]) not in self.cache.markdown for index in remaining
         )
         if to_convert >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             context = multiprocessing.get_context("fork")
             with context.Pool(os.cpu_count(), initializer=_start_worker, initargs=(self,)) as pool:
-                done = pool.map(_render_page_in_worker, range(count), chunksize=32)
-            for index, work in enumerate(done):
+                done = pool.map(_render_page_in_worker, remaining, chunksize=32)
+            for index, work in zip(remaining, done, strict=True):
                 self._absorb(index, work)
         else:
-            done = [self._render_page(index) for index in range(count)]
-        return [output for work in done for output in work.outputs]
+            done = [self._render_page(index) for index in remaining]
+        rendered = {index: work.outputs for index, work in zip(remaining, done, strict=True)}
+        return [
+            made
+            for index, output in enumerate(outputs)
+            for made in ([output] if output is not None else rendered[index])
+        ]
+
+    def _keep_known_pages(self) -> list[Output | Unchanged | Placed | None]:
+        """Each published page that an earlier build of this process made from the inputs it has now
+        (see _known_page), if it is still there: nothing to do but report its Markdown's problems.
+        None for every other page."""
+        pages = [page for _, page in self._page_order]
+        wanted = [
+            (page.lang, page.output_path, known[2])
+            for page, known in zip(pages, self._known_pages, strict=True)
+            if known is not None
+        ]
+        digests = iter(self.keys.kept_digests(wanted))
+        outputs: list[Output | Unchanged | Placed | None] = []
+        for page, known in zip(pages, self._known_pages, strict=True):
+            digest = next(digests) if known is not None else None
+            if known is None or digest is None:
+                outputs.append(None)
+                continue
+            here = page.output_path
+            markdown_key, rendered, page_key = known
+            self.cache.used.add(markdown_key)
+            self._converted[here] = rendered
+            self._page_keys[here] = page_key
+            self._markdown(page)
+            placed = self.destination is not None
+            outputs.append(Placed(here, digest, staged=False) if placed else Unchanged(here, digest))
+        return outputs
 
     def _render_page(self, index: int) -> _PageWork:
         """One page, from its Markdown (converted, or from the cache) to its output."""
@@ -599,22 +636,6 @@ class Renderer:
         if known is not None:
             key, rendered, page_key = known
             self.cache.used.add(key)
-            kept = self.keys.kept(page.lang, page.output_path, page_key)
-            if kept is not None:
-                # Made from the same inputs as the published page: nothing to do but report its problems.
-                self._converted[page.output_path] = rendered
-                self._markdown(page)
-                output = Placed(kept.path, kept.digest, staged=False) if self.destination is not None else kept
-                return _PageWork(
-                    [output],
-                    self.keys.records[page.output_path],
-                    0,
-                    tuple(self.problems[problems_before:]),
-                    key,
-                    rendered,
-                    None,
-                    page_key,
-                )
         else:
             key = self._markdown_key(page)
             cached = self.cache.markdown_result(key, self._resolver(page), self._link_table)
@@ -648,7 +669,7 @@ class Renderer:
     def _inputs_of(self, group: PageGroup, page: Page) -> tuple[Any, ...]:
         """Everything a page's key is made from, as objects: a process that builds again and again keeps
         each source's object while its file is unchanged, so an unchanged page compares equal at once."""
-        sources = tuple(other.source for other in group.pages)
+        sources = tuple([other.source for other in group.pages])
         return (
             self._link_table,
             self.keys.page_base(page.lang),
@@ -672,10 +693,9 @@ class Renderer:
         return destination.place(output) or output
 
     def _markdown_key(self, page: Page) -> str:
-        key = self._markdown_keys.get(page.output_path)
-        if key is None:
-            key = self._markdown_keys[page.output_path] = _markdown_key(page)
-        return key
+        # Made from the source's id rather than its text: the id is the hash of the file, text included.
+        source = page.source
+        return self.cache.key("markdown", ENGINE, source.path, source.blob_id, page.lang, page.output_path)
 
     def _absorb(self, index: int, work: _PageWork) -> None:
         """Take in what a worker process did to its own copy of this renderer for one page."""
@@ -825,11 +845,6 @@ class Renderer:
                     )
                 )
         return problems
-
-
-def _markdown_key(page: Page) -> str:
-    # Made from the source's id rather than its text: the id is the hash of the file, text included.
-    return cache_key("markdown", ENGINE, page.source.path, page.source.blob_id, page.lang, page.output_path)
 
 
 class _PageWork(NamedTuple):

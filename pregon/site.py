@@ -158,14 +158,15 @@ def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...]) -> Si
         translations[source.lang] = source
 
     groups = []
+    codes = config.language_codes
+    segments = {language.code: dict(language.segments) for language in config.languages}
     for key in sorted(by_key, key=lambda key: (SECTIONS.index(key[0]), key[1])):
         translations = by_key[key]
-        original = next(translations[code] for code in config.language_codes if code in translations)
+        original = next(translations[code] for code in codes if code in translations)
         pages = []
-        for language in config.languages:
-            source = translations.get(language.code, original)
-            url = f"{language.code}/{language.segment(key[0])}/{source.slug}/"
-            pages.append(Page(language.code, source, url))
+        for code in codes:
+            source = translations.get(code, original)
+            pages.append(Page(code, source, f"{code}/{segments[code][key[0]]}/{source.slug}/"))
         groups.append(PageGroup(key, original, tuple(pages)))
 
     problems.extend(_url_collisions(groups))

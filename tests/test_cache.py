@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pregon import output
+from pregon import output, pipeline
 from pregon.cache import BuildCache
 from pregon.errors import BuildFailed
 from pregon.pipeline import BuildOptions, build
@@ -214,6 +214,30 @@ def test_records_left_by_an_interrupted_save_are_not_trusted(
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     # As if the build had stopped after saving its record but before saving what each output was made from.
     older.write_bytes(saved)
+    edit(tree, "content/en/announcements/news.md", "New text of", "Text of")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    assert hashes(tree.out) == cold_build(tree, tmp_path)
+
+
+@pytest.mark.parametrize("publishing", ["changed files moved in", "whole site swapped"])
+def test_a_build_stopped_after_publishing_but_before_recording_leaves_nothing_to_trust(
+    publishing: str, site_tree: Callable[..., SiteTree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if publishing == "whole site swapped":
+        monkeypatch.setattr(output, "PATCH_LIMIT", 0)
+        monkeypatch.setattr(output, "PATCH_SHARE", 1_000_000)
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    edit(tree, "content/en/announcements/news.md", "Text of", "New text of")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "remember_build", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    # The page published by the stopped build must not be taken for the one the first build made.
     edit(tree, "content/en/announcements/news.md", "New text of", "Text of")
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     assert hashes(tree.out) == cold_build(tree, tmp_path)
