@@ -48,6 +48,8 @@ class BuildCache:
     search: dict[str, Any] = field(default_factory=dict)
     """In memory only: each language's search index as the last build made it (search.SearchIndex)."""
     records: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    walk: WalkMemory = field(default_factory=lambda: WalkMemory())
+    """In memory only: what the last fingerprint walked (see WalkMemory)."""
     """In memory only, for a process that builds again and again (the preview server): the records of
     the last builds (last_build.py), with the size, time and inode of the file each was read from."""
     _keys: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
@@ -184,15 +186,39 @@ class Fingerprint:
     hashes: dict[str, str]
     """The sha256 of each file's bytes, by absolute path, so that later stages need not read it."""
     taken_ns: int
+    folders: frozenset[str] = frozenset()
+    """The inputs that are folders, and those that are links (absolute paths)."""
+    links: frozenset[str] = frozenset()
+
+
+@dataclass
+class WalkMemory:
+    """In memory only, for a process that a file watcher tells what changed (the preview server): what
+    the last fingerprint walked, so that the next one looks only at what changed."""
+
+    digest: str = ""
+    """The fingerprint these are from; trusted only while the last build's record has this one."""
+    roots: tuple[str, ...] = ()
+    files: frozenset[str] = frozenset()
+    folders: frozenset[str] = frozenset()
+    links: frozenset[str] = frozenset()
 
 
 def fingerprint(
-    files: Iterable[str], root: str, *settings: str, known: Mapping[str, FileState] | None = None, known_ns: int = 0
+    files: Iterable[str],
+    root: str,
+    *settings: str,
+    known: Mapping[str, FileState] | None = None,
+    known_ns: int = 0,
+    trusted: frozenset[str] = frozenset(),
+    known_folders: frozenset[str] = frozenset(),
 ) -> Fingerprint:
     """Hash the inputs (absolute paths, below `root`); a file whose size, time and inode are those
     `known` (and old enough) is not read again.
 
     That is how git's index avoids reading unchanged files: a rebuild reads only what was touched.
+    `trusted`: files that a watcher says have not changed since `known` was taken, and of them
+    `known_folders` the folders; they are taken as they were, without a look at the disk.
     """
     taken_ns = time.time_ns()
     known = known or {}
@@ -205,15 +231,30 @@ def fingerprint(
     parts: list[str] = []
     prefix = root + os.sep
     trusted_before = known_ns - TRUST_MARGIN_NS
+    folders: list[str] = []
+    links: list[str] = []
     for file in sorted(files):
         name = file[len(prefix) :] if file.startswith(prefix) else os.path.relpath(file, root)
         parts.append(name + "\0")
+        if file in trusted:
+            if file in known_folders:
+                parts.append("folder")
+                folders.append(file)
+                continue
+            state = known.get(name)
+            if state is not None:
+                states[name] = state
+                hashes[file] = state[3]
+                parts.append(state[3])
+                continue
         status = os.lstat(file)
         if stat.S_ISLNK(status.st_mode):
             parts.append("link:" + os.path.realpath(file))
+            links.append(file)
             status = os.stat(file)
         if stat.S_ISDIR(status.st_mode):
             parts.append("folder")
+            folders.append(file)
             continue
         before = known.get(name)
         now = (status.st_size, status.st_mtime_ns, status.st_ino)
@@ -226,4 +267,4 @@ def fingerprint(
         hashes[file] = sha
         parts.append(sha)
     digest.update("".join(parts).encode("utf-8", "surrogatepass"))
-    return Fingerprint(digest.hexdigest(), states, hashes, taken_ns)
+    return Fingerprint(digest.hexdigest(), states, hashes, taken_ns, frozenset(folders), frozenset(links))

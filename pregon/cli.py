@@ -110,8 +110,9 @@ def _serve(arguments: argparse.Namespace) -> int:
     cache_folder = site_dir / CACHE_FOLDER
     cache = load_cache(cache_folder)
 
-    def rebuild(out_dir: Path) -> list[Problem]:
-        return list(build(BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True), cache).warnings)
+    def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
+        options = BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)
+        return list(build(options, cache, changed).warnings)
 
     preview = serve.PreviewServer(
         site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import Fingerprint, fingerprint
+from .cache import Fingerprint, WalkMemory, fingerprint
 from .errors import Problem
 from .output import remove_leftovers
 
@@ -64,30 +64,90 @@ class BuildReport:
         return f"Built {total} pages: {counts}; {len(self.warnings)} warning(s); {self.seconds:.2f} s"
 
 
-def input_fingerprint(options: BuildOptions, previous: dict[str, Any] | None = None) -> Fingerprint | None:
+def input_fingerprint(
+    options: BuildOptions,
+    previous: dict[str, Any] | None = None,
+    memory: WalkMemory | None = None,
+    changed: frozenset[str] | None = None,
+) -> Fingerprint | None:
     """Everything a build reads, and how it was asked to build: equal fingerprints build equal sites.
 
     Files the previous build read and that were not touched since are not read again. None if a file
     vanished while reading: the build then runs for real, and says what is wrong.
+
+    `changed`: the paths a file watcher saw change since the last build of this process, which kept
+    what it walked in `memory`; only those are looked at, unless one is a folder or a link (then, and
+    whenever in doubt, everything is walked again).
     """
     root = str(options.site_dir.absolute())
-    folders = [options.content_dir or options.site_dir / "content"] + [
-        options.site_dir / name for name in ("templates", "translations", "static")
-    ]
-    files = [os.path.join(root, "site.yaml")] if (options.site_dir / "site.yaml").is_file() else []
-    for folder in folders:
-        # Folders count too: an empty folder named like a page is a mistake the build must report.
-        for parent, folder_names, file_names in os.walk(folder.absolute(), followlinks=True):
-            files += [os.path.join(parent, name) for name in folder_names + file_names]
+    roots = tuple(
+        str(folder.absolute())
+        for folder in [options.content_dir or options.site_dir / "content"]
+        + [options.site_dir / name for name in ("templates", "translations", "static")]
+    )
+    site_file = os.path.join(root, "site.yaml")
+    walked = _walked_after(memory, changed, previous, roots, site_file)
+    if walked is None:
+        files = [site_file] if os.path.isfile(site_file) else []
+        for folder in roots:
+            # Folders count too: an empty folder named like a page is a mistake the build must report.
+            for parent, folder_names, file_names in os.walk(folder, followlinks=True):
+                files += [os.path.join(parent, name) for name in folder_names + file_names]
+        trusted: frozenset[str] = frozenset()
+    else:
+        files = list(walked)
+        assert memory is not None and changed is not None
+        trusted = walked - changed - memory.links
     tools = [name for name in ("weasyprint",) if importlib.util.find_spec(name) is not None]
     settings = [str(options.out_dir.absolute()), str(options.strict), str(options.preview), ",".join(tools)]
     known = previous.get("files") if previous is not None else None
     known_ns = previous.get("taken_ns", 0) if previous is not None else 0
     base = root if all(file.startswith(root + os.sep) for file in files) else os.sep
     try:
-        return fingerprint(files, base, *settings, known=known, known_ns=known_ns)
+        found = fingerprint(
+            files,
+            base,
+            *settings,
+            known=known,
+            known_ns=known_ns,
+            trusted=trusted,
+            known_folders=memory.folders if memory is not None else frozenset(),
+        )
     except OSError:
         return None
+    if memory is not None:
+        memory.digest, memory.roots, memory.files = found.digest, roots, frozenset(files)
+        memory.folders, memory.links = found.folders, found.links
+    return found
+
+
+def _walked_after(
+    memory: WalkMemory | None,
+    changed: frozenset[str] | None,
+    previous: dict[str, Any] | None,
+    roots: tuple[str, ...],
+    site_file: str,
+) -> frozenset[str] | None:
+    """The inputs, from those walked last time and the files that changed since; None when they must
+    be walked again: no memory of the last walk, a last build by another process, other folders, or
+    a change to a folder or a link (a folder moved in is one change, not one per file in it)."""
+    if memory is None or changed is None or previous is None or previous.get("inputs") != memory.digest:
+        return None
+    if memory.roots != roots:
+        return None
+    files = set(memory.files)
+    for path in changed:
+        if path in memory.folders or path in memory.links:
+            return None
+        if path != site_file and not any(path.startswith(folder + os.sep) for folder in roots):
+            return None
+        if os.path.islink(path) or os.path.isdir(path):
+            return None
+        if os.path.lexists(path):
+            files.add(path)
+        else:
+            files.discard(path)
+    return frozenset(files)
 
 
 def _record_path(cache_dir: Path, out_dir: Path, kind: str = "last-build") -> Path:

@@ -37,11 +37,14 @@ from .render import Renderer
 from .site import Site, link_translations
 
 
-def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildReport:
+def build(
+    options: BuildOptions, kept_cache: BuildCache | None = None, changed: frozenset[str] | None = None
+) -> BuildReport:
     """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then.
 
     `kept_cache`: a cache the caller keeps in memory between builds (the preview server) and saves
-    itself, instead of one read from and written to the disk by each build.
+    itself, instead of one read from and written to the disk by each build. `changed`: with it, the
+    absolute paths of the inputs that a file watcher saw change since the last build of this process.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -55,7 +58,7 @@ def build(options: BuildOptions, kept_cache: BuildCache | None = None) -> BuildR
     cache_dir = options.site_dir / CACHE_FOLDER
     memory = kept_cache.records if kept_cache is not None else None
     previous = read_last_build(cache_dir, options.out_dir, memory=memory)
-    inputs = input_fingerprint(options, previous)
+    inputs = input_fingerprint(options, previous, kept_cache.walk if kept_cache is not None else None, changed)
     stage("fingerprint", begun)
     unchanged = unchanged_report(options, inputs, previous)
     # A process that keeps its cache and has not built yet learns the site by building it, so that

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import http.server
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,12 +52,15 @@ class PreviewState:
 
 
 class PreviewServer:
-    """Serves the preview folder and rebuilds it with `rebuild` whenever a watched source changes."""
+    """Serves the preview folder and rebuilds it with `rebuild` whenever a watched source changes.
+
+    `rebuild(out_dir, changed)`: `changed` holds the absolute paths of the files the watcher saw
+    change since the last build (None for the first build, when nothing is known yet)."""
 
     def __init__(
         self,
         site_dir: Path,
-        rebuild: Callable[[Path], list[Problem]],
+        rebuild: Callable[[Path, frozenset[str] | None], list[Problem]],
         host: str = "127.0.0.1",
         port: int = 8000,
         report: Callable[[str], None] = print,
@@ -78,9 +82,9 @@ class PreviewServer:
         host, port = self.http.server_address[:2]
         return f"http://{host!s}:{port}/"
 
-    def build(self) -> None:
+    def build(self, changed: frozenset[str] | None = None) -> None:
         try:
-            problems = self._rebuild(self.out_dir)
+            problems = self._rebuild(self.out_dir, changed)
         except BuildFailed as failure:
             problems = failure.problems
         except Exception as exc:  # noqa: BLE001 - the preview must outlive a bug in pregon itself
@@ -104,8 +108,8 @@ class PreviewServer:
 
     def watch(self) -> None:
         paths = [self.site_dir / name for name in WATCHED if (self.site_dir / name).exists()]
-        for _changes in watchfiles.watch(*paths, stop_event=self._stop, debounce=100, step=20):
-            self.build()
+        for changes in watchfiles.watch(*paths, stop_event=self._stop, debounce=100, step=20):
+            self.build(frozenset(os.path.abspath(path) for _, path in changes))
 
     @contextmanager
     def running(self) -> Iterator[PreviewServer]:

@@ -12,6 +12,7 @@ import pytest
 from pregon import output, pipeline
 from pregon.cache import BuildCache
 from pregon.errors import BuildFailed
+from pregon.last_build import CACHE_FOLDER, input_fingerprint, read_last_build
 from pregon.pipeline import BuildOptions, build
 
 from .conftest import MINIMAL_CONFIG, SiteTree, page
@@ -41,6 +42,20 @@ def cold_build(tree: SiteTree, tmp_path: Path) -> dict[str, str]:
     shutil.copytree(tree.root, fresh, ignore=shutil.ignore_patterns(".pregon-cache", "site"))
     build(BuildOptions(site_dir=fresh, out_dir=fresh / "site"))
     return hashes(fresh / "site")
+
+
+def snapshot(tree: SiteTree) -> dict[str, tuple[int, int]]:
+    """Every input's size and time, to tell what changed as a file watcher would."""
+    folders = [tree.root / name for name in ("content", "templates", "translations", "static")]
+    return {
+        str(path.absolute()): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in [tree.root / "site.yaml", *(item for folder in folders for item in folder.rglob("*"))]
+        if path.exists()
+    }
+
+
+def watched(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> frozenset[str]:
+    return frozenset(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 def edit(tree: SiteTree, name: str, old: str, new: str) -> None:
@@ -93,13 +108,16 @@ def test_an_incremental_build_equals_a_cold_one(
     if publishing == "whole site swapped":
         monkeypatch.setattr(output, "PATCH_LIMIT", 0)
         monkeypatch.setattr(output, "PATCH_SHARE", 1_000_000)
-    # "in one process": as the preview server builds, with the cache and what it learnt kept in memory.
+    # "in one process": as the preview server builds, with the cache and what it learnt kept in memory,
+    # and told by a watcher which files changed.
     kept = BuildCache() if publishing == "in one process" else None
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept)
     before = hashes(tree.out)
+    files_before = snapshot(tree)
     CHANGES[change](tree)
-    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept)
+    changed = watched(files_before, snapshot(tree)) if kept is not None else None
+    report = build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept, changed)
     assert not report.unchanged
     after = hashes(tree.out)
     assert after != before
@@ -117,9 +135,12 @@ def test_one_process_building_after_every_change_in_turn_always_equals_a_cold_bu
     build(options, kept)
     last = ["page deleted", "page renamed (links to it move)"]  # the others edit these pages
     for change in [change for change in sorted(CHANGES) if change not in last] + last:
+        files_before = snapshot(tree)
         CHANGES[change](tree)
-        build(options, kept)
+        build(options, kept, watched(files_before, snapshot(tree)))
         assert hashes(tree.out) == cold_build(tree, tmp_path), change
+        # What the watcher's changes made of the inputs is what walking them all makes.
+        assert read_last_build(tree.root / CACHE_FOLDER, tree.out)["inputs"] == input_fingerprint(options).digest
         if change == "content edited":
             broken = tree.root / "content/en/faq/broken.md"
             broken.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
@@ -271,3 +292,20 @@ def test_the_same_site_named_by_a_relative_path_keeps_its_outputs(
     relative = Path(tree.root.name)
     report = build(BuildOptions(site_dir=relative, out_dir=relative / tree.out.relative_to(tree.root)))
     assert report.rendered == 2  # the page, and its untranslated Spanish edition
+
+
+def test_the_inputs_are_walked_again_when_a_watcher_reports_a_folder_or_a_path_it_cannot_place(
+    site_tree: Callable[..., SiteTree],
+) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    kept = BuildCache()
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    build(options, kept)
+    tree.write({"content/es/announcements/aviso.md": page("Aviso", translation_key="news", date="2020-01-02")})
+    # Told only of the new folder, not of the file in it (as when a folder is moved in).
+    build(options, kept, frozenset({str((tree.root / "content/es/announcements").absolute())}))
+    assert (tree.out / "es/anuncios/aviso/index.html").is_file()
+    edit(tree, "content/en/faq/what.md", "One?", "First?")
+    build(options, kept, frozenset({"relative/or/elsewhere.md"}))
+    record = read_last_build(tree.root / CACHE_FOLDER, tree.out)
+    assert record is not None and record["inputs"] == input_fingerprint(options).digest
