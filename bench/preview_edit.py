@@ -1,12 +1,14 @@
 """The preview server's rebuild after one saved edit, measured in one long-running process as `serve` runs it.
 
-Usage: python bench/preview_edit.py SITE_DIR OUT_DIR -> prints the median seconds of five rebuilds,
+Usage: python bench/preview_edit.py SITE_DIR OUT_DIR -> prints the median seconds of five rebuilds
+and the process's peak memory in MB,
 each after one more sentence is added to one announcement, as `serve` rebuilds: with the cache in
 memory, told by the file watcher which file changed. (The first build, not measured, fills the memory.)
 """
 
 from __future__ import annotations
 
+import resource
 import statistics
 import sys
 import time
@@ -37,7 +39,8 @@ def main() -> None:
         times.append(time.perf_counter() - started)
         settle_memory()
         assert report.rendered >= 1
-    print(statistics.median(times))
+    # The server's process holds the cache and what it learnt: its peak memory, in MB.
+    print(statistics.median(times), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 if __name__ == "__main__":

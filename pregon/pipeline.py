@@ -202,11 +202,13 @@ def load_site(
     stage("content", begun)
 
     begun = time.perf_counter()
-    site_result = link_translations(config, content.pages)
+    site_result = link_translations(config, content.pages, cache.site if cache is not None else None)
     problems.extend(site_result.problems)
     stage("site", begun)
     if any(problem.is_error for problem in problems):
         return config, None
+    if cache is not None:
+        cache.site = site_result.site
     return config, site_result.site
 
 

@@ -76,8 +76,12 @@ class Site:
     sources_by_path: dict[str, SourcePage] = field(repr=False)
 
     groups_by_key: dict[tuple[str, str], PageGroup] = field(repr=False)
+    sources: tuple[SourcePage, ...] = field(default=(), repr=False, compare=False)
+    """The sources the site was made from, in the order they were given."""
     _sections: dict[tuple[str, str], tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
     """section_pages' answers: every list, feed and index asks for them, some more than once."""
+    known_link_table: str = field(default="", repr=False, compare=False)
+    """link_table, when it is known to be that of an earlier site with the same pages and addresses."""
 
     def group(self, key: tuple[str, str]) -> PageGroup:
         return self.groups_by_key[key]
@@ -106,6 +110,8 @@ class Site:
         """A digest of everything a `.md` link's answer is made from (find_linked_source, then the linked
         page's address in the reader's language): the languages, every source's path and page, and
         every page's addresses. Equal tables give every link the same answer."""
+        if self.known_link_table:
+            return self.known_link_table
         sources = sorted((path, source.key) for path, source in self.sources_by_path.items())
         addresses = [(group.key, [(page.lang, page.url) for page in group.pages]) for group in self.groups]
         table = repr((self.config.language_codes, sources, addresses))
@@ -138,7 +144,13 @@ class SiteResult:
     problems: tuple[Problem, ...]
 
 
-def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...]) -> SiteResult:
+def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...], previous: Site | None = None) -> SiteResult:
+    """Group the sources into pages; `previous`: the site an earlier build of this process made, which
+    is patched instead when only what sources say changed, not which pages there are or where."""
+    if previous is not None:
+        patched = _patched(previous, config, sources)
+        if patched is not None:
+            return SiteResult(patched, ())
     problems: list[Problem] = []
     by_key: dict[tuple[str, str], dict[str, SourcePage]] = {}
     for source in sources:
@@ -173,9 +185,53 @@ def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...]) -> Si
     if any(problem.is_error for problem in problems):
         return SiteResult(None, tuple(problems))
     site = Site(
-        config, tuple(groups), {source.path: source for source in sources}, {group.key: group for group in groups}
+        config,
+        tuple(groups),
+        {source.path: source for source in sources},
+        {group.key: group for group in groups},
+        sources,
     )
     return SiteResult(site, tuple(problems))
+
+
+def _patched(previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...]) -> Site | None:
+    """`previous` with some sources replaced, if every source is where it was, in the same page,
+    language and address (an edit of a page's text, title or dates): the groups of the others, their
+    order and the link table stay as they were. None if anything else changed."""
+    if previous.config != config or len(previous.sources) != len(sources):
+        return None
+    replaced: dict[str, SourcePage] = {}
+    reordered = False
+    for before, now in zip(previous.sources, sources, strict=True):
+        if before is now:
+            continue
+        if (before.path, before.key, before.lang, before.slug) != (now.path, now.key, now.lang, now.slug):
+            return None
+        replaced[now.path] = now
+        reordered = reordered or (before.title, before.date) != (now.title, now.date)
+    if not replaced:
+        return previous
+    affected = {previous.sources_by_path[path].key for path in replaced}
+    groups_by_key = dict(previous.groups_by_key)
+    new_pages: dict[str, Page] = {}
+    for key in affected:
+        group = previous.groups_by_key[key]
+        pages = tuple(Page(page.lang, replaced.get(page.source.path, page.source), page.url) for page in group.pages)
+        new_pages.update((page.url, page) for page in pages)
+        groups_by_key[key] = PageGroup(key, replaced.get(group.original.path, group.original), pages)
+    site = Site(
+        config,
+        tuple(groups_by_key[group.key] if group.key in affected else group for group in previous.groups),
+        {**previous.sources_by_path, **replaced},
+        groups_by_key,
+        sources,
+        known_link_table=previous.link_table,
+    )
+    if not reordered:
+        # The lists keep their order: only the replaced pages change in them.
+        for where, pages in previous._sections.items():
+            site._sections[where] = tuple(new_pages.get(page.url, page) for page in pages)
+    return site
 
 
 def _url_collisions(groups: list[PageGroup]) -> list[Problem]:
