@@ -48,6 +48,8 @@ class BuildCache:
     search: dict[str, Any] = field(default_factory=dict)
     """In memory only: each language's search index as the last build made it (search.SearchIndex)."""
     records: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    content: Any = None
+    """In memory only: what the last content stage found (content.ContentMemory)."""
     site: Any = None
     """In memory only: the site the last build made (site.Site), patched by the next one."""
     walk: WalkMemory = field(default_factory=lambda: WalkMemory())

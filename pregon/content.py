@@ -12,7 +12,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,37 +85,93 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+@dataclass
+class ContentMemory:
+    """In memory only, for a process that a file watcher tells what changed (the preview server): what
+    the last content stage found, file by file, so that the next one reads only the files that changed."""
+
+    inputs: str = ""
+    """The fingerprint of the inputs it was found in (see load_content's `since`)."""
+    config: SiteConfig | None = None
+    files: tuple[tuple[str, str, str, str, str], ...] = ()
+    """What _content_files gave."""
+    folder_problems: tuple[Problem, ...] = ()
+    """What _content_files reported."""
+    found: dict[str, tuple[str, SourcePage | None, tuple[Problem, ...]]] = field(default_factory=dict)
+    """File -> its key in the cache, its page, its problems."""
+
+
 def load_content(
-    config: SiteConfig, cache: BuildCache | None = None, file_hashes: dict[str, str] | None = None
+    config: SiteConfig,
+    cache: BuildCache | None = None,
+    file_hashes: dict[str, str] | None = None,
+    changed: frozenset[str] | None = None,
+    since: str = "",
+    inputs: str = "",
 ) -> ContentResult:
     """Every page of the content folder; files whose bytes an earlier build already read come from `cache`.
 
     `file_hashes`: the sha256 of files already hashed in this build, by absolute path; a file found
-    in the cache by its hash is not read at all.
+    in the cache by its hash is not read at all. `changed`: the paths a file watcher saw change since
+    the inputs whose fingerprint is `since`; if the last content stage of this process (in
+    `cache.content`) ran on those inputs and only known pages changed, only those are looked at.
+    `inputs`: this build's fingerprint, recorded with what is found for the next build.
     """
     cache = cache if cache is not None else BuildCache()
-    problems: list[Problem] = []
+    memory = cache.content if isinstance(cache.content, ContentMemory) else ContentMemory()
+    content_root = str(config.content_dir.absolute()) + os.sep
+    changed_pages = {path for path in changed or () if path.startswith(content_root)}
+    unchanged_folders = (
+        changed is not None
+        and bool(since)
+        and memory.inputs == since
+        and memory.config == config
+        and all(path in memory.found and os.path.isfile(path) for path in changed_pages)
+    )
+    if unchanged_folders:
+        files, folder_problems = memory.files, list(memory.folder_problems)
+    else:
+        folder_problems = []
+        files = tuple(_content_files(config, folder_problems))
+    problems: list[Problem] = list(folder_problems)
     pages: list[SourcePage] = []
-    for file, shown, lang, section, stem in _content_files(config, problems):
-        known = file_hashes.get(file) if file_hashes is not None else None
-        cached = cache.source(cache.key("source", shown, lang, section, stem, known)) if known else None
-        if cached is None:
+    found_now: dict[str, tuple[str, SourcePage | None, tuple[Problem, ...]]] = {}
+    for file, shown, lang, section, stem in files:
+        if unchanged_folders and file not in changed_pages:
+            key, page, found = memory.found[file]
+            cache.used.add(key)
+        else:
             try:
-                with open(file, "rb") as opened:
-                    raw = opened.read()
+                key, page, found = _read_page(file, shown, lang, section, stem, cache, file_hashes)
             except OSError as exc:
                 problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
                 continue
-            key = cache_key("source", shown, lang, section, stem, hashlib.sha256(raw).hexdigest())
-            found: list[Problem] = []
-            page = parse_page(raw, shown, lang, section, stem, found)
-            cache.keep_source(key, page, found)
-        else:
-            page, found = cached[0], list(cached[1])
+        found_now[file] = (key, page, found)
         problems.extend(found)
         if page is not None and not page.draft:
             pages.append(page)
+    cache.content = ContentMemory(inputs, config, files, tuple(folder_problems), found_now)
     return ContentResult(tuple(pages), tuple(problems))
+
+
+def _read_page(
+    file: str, shown: str, lang: str, section: str, stem: str, cache: BuildCache, file_hashes: dict[str, str] | None
+) -> tuple[str, SourcePage | None, tuple[Problem, ...]]:
+    """One page file, from the cache if its bytes were read before: its key in the cache, its page and
+    its problems. Raises OSError if it cannot be read."""
+    known = file_hashes.get(file) if file_hashes is not None else None
+    if known:
+        key = cache.key("source", shown, lang, section, stem, known)
+        cached = cache.source(key)
+        if cached is not None:
+            return key, cached[0], tuple(cached[1])
+    with open(file, "rb") as opened:
+        raw = opened.read()
+    key = cache_key("source", shown, lang, section, stem, hashlib.sha256(raw).hexdigest())
+    found: list[Problem] = []
+    page = parse_page(raw, shown, lang, section, stem, found)
+    cache.keep_source(key, page, found)
+    return key, page, tuple(found)
 
 
 def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[str, str, str, str, str]]:

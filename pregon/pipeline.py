@@ -58,6 +58,8 @@ def build(
     cache_dir = options.site_dir / CACHE_FOLDER
     memory = kept_cache.records if kept_cache is not None else None
     previous = read_last_build(cache_dir, options.out_dir, memory=memory)
+    # The inputs `changed` is counted from: those the last build of this process found.
+    since = kept_cache.walk.digest if kept_cache is not None else ""
     inputs = input_fingerprint(options, previous, kept_cache.walk if kept_cache is not None else None, changed)
     stage("fingerprint", begun)
     unchanged = unchanged_report(options, inputs, previous)
@@ -73,7 +75,13 @@ def build(
     cache = kept_cache if kept_cache is not None else load_cache(cache_dir)
     stage("cache", begun)
     config, site = load_site(
-        options.site_dir, options.content_dir, problems, stage, cache, inputs.hashes if inputs is not None else None
+        options.site_dir,
+        options.content_dir,
+        problems,
+        stage,
+        cache,
+        inputs.hashes if inputs is not None else None,
+        (changed, since, inputs.digest) if inputs is not None and changed is not None else None,
     )
     if config is None:
         raise BuildFailed(problems)
@@ -183,10 +191,13 @@ def load_site(
     stage: Callable[[str, float], None] = lambda name, begun: None,
     cache: BuildCache | None = None,
     file_hashes: dict[str, str] | None = None,
+    watched: tuple[frozenset[str], str, str] | None = None,
 ) -> tuple[SiteConfig | None, Site | None]:
     """The front of the pipeline, shared by every command: configuration, content, translations linked.
 
     Every problem found is added to `problems`; the site is None when any of them is an error.
+    `watched`: what a file watcher saw change, the fingerprint of the inputs it counts from, and that
+    of this build's (see load_content).
     """
     begun = time.perf_counter()
     config_result = load_config(site_dir, content_dir)
@@ -197,7 +208,8 @@ def load_site(
     config = config_result.config
 
     begun = time.perf_counter()
-    content = load_content(config, cache, file_hashes)
+    changed, since, inputs = watched if watched is not None else (None, "", "")
+    content = load_content(config, cache, file_hashes, changed, since, inputs)
     problems.extend(content.problems)
     stage("content", begun)
 
