@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import segno
-
 from .errors import Problem, warning
 
 CACHE_FOLDER = "pdf"
@@ -84,6 +82,9 @@ def load_engine(static_dir: Path, cache_root: Path, stylesheet: Path) -> tuple[P
 def qr_code_svg(url: str) -> str:
     """A QR code leading to `url`, as inline SVG for the printed page."""
     buffer = io.BytesIO()
+    # Loaded here: it brings much of the standard library's web modules, and only guides print.
+    import segno
+
     segno.make(url, error="m").save(buffer, kind="svg", xmldecl=False, svgns=True, scale=4, border=2, title=url)
     return buffer.getvalue().decode("utf-8")
 
