@@ -309,3 +309,21 @@ def test_the_inputs_are_walked_again_when_a_watcher_reports_a_folder_or_a_path_i
     build(options, kept, frozenset({"relative/or/elsewhere.md"}))
     record = read_last_build(tree.root / CACHE_FOLDER, tree.out)
     assert record is not None and record["inputs"] == input_fingerprint(options).digest
+
+
+def test_a_process_that_keeps_its_cache_builds_once_for_real_even_if_the_folder_is_up_to_date(
+    site_tree: Callable[..., SiteTree], tmp_path: Path
+) -> None:
+    """The preview server's first build learns the site, so that the edits after it find it in memory."""
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    build(options)
+    kept = BuildCache()
+    first = build(options, kept)
+    assert not first.unchanged and first.rendered == 0  # built, every file kept as it was
+    assert kept.pages and kept.site is not None
+    files_before = snapshot(tree)
+    edit(tree, "content/en/announcements/news.md", "Text of", "New text of")
+    report = build(options, kept, watched(files_before, snapshot(tree)))
+    assert report.rendered == 2  # the page and its untranslated Spanish edition
+    assert hashes(tree.out) == cold_build(tree, tmp_path)
