@@ -68,6 +68,23 @@ def test_an_edit_is_served_after_the_rebuild(preview: tuple[SiteTree, PreviewSer
     assert root.findtext(".//div[@class='body']/p") == "An edited answer."
 
 
+def test_after_edits_told_by_the_watcher_the_preview_is_what_a_fresh_build_makes(
+    preview: tuple[SiteTree, PreviewServer], tmp_path: Path
+) -> None:
+    tree, server = preview
+    version = int(get(server.url + "__pregon/version")[1])
+    tree.write({"content/en/faq/what.md": page("What now?", body="## One?\n\nAn edited answer.")})
+    version = wait_for_version(server, version)
+    tree.write({"content/en/faq/more.md": page("More?", body="See [what](what.md).")})
+    wait_for_version(server, version)
+    fresh = tmp_path / "fresh"
+    build(BuildOptions(site_dir=tree.root, out_dir=fresh, preview=True))
+    served = {
+        path.relative_to(server.out_dir): path.read_bytes() for path in server.out_dir.rglob("*") if path.is_file()
+    }
+    assert served == {path.relative_to(fresh): path.read_bytes() for path in fresh.rglob("*") if path.is_file()}
+
+
 def test_the_reload_signal_is_sent_on_each_rebuild(preview: tuple[SiteTree, PreviewServer]) -> None:
     tree, server = preview
     host, port = server.http.server_address[:2]
