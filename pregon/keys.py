@@ -4,7 +4,8 @@ An output's key is a digest of its template (with every template it includes), i
 catalog, the site's settings, pregon's and its libraries' versions, and its data. If the last build
 published a file under the same key, that file is kept as it is. A page's key is made from what its
 data is made from (its group's files, its converted Markdown and link answers, its printed editions),
-which is much cheaper than making the data; every other output's key digests the data it is given.
+which is much cheaper than making the data; the key of a list, feed or sitemap, from how the site's
+pages are listed (Renderer._listing_digest).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import jinja2.meta
 
 from .cache import CACHE_FORMAT, BuildCache, LinkResolution, cache_key
 from .config import SiteConfig
-from .digests import DataDigests
 from .i18n import LanguageCatalog
 from .output import Unchanged
 from .site import Page, PageGroup
@@ -75,8 +75,9 @@ class OutputKeys:
         """Any of the build's environments: they share one loader, so templates parse alike."""
         # Where the site folder is does not change what is built in it: the same site built by a
         # relative or an absolute path, or after the folder moved, keeps its outputs.
-        self._settings = (dataclasses.replace(config, root=Path("."), content_dir=Path("content")), preview)
-        self._digests = DataDigests()
+        settings = (dataclasses.replace(config, root=Path("."), content_dir=Path("content")), preview)
+        # Plain frozen data (strings, paths, tuples of them): its repr is the same in every process.
+        self._settings = hashlib.sha256(repr(settings).encode("utf-8", "surrogatepass")).digest()
         self._base_keys: dict[tuple[str, str], bytes] = {}
         self._group_identities: dict[tuple[str, str], bytes] = {}
 
@@ -156,7 +157,7 @@ class OutputKeys:
                 template,
             ):
                 hasher.update(part.encode() + b"\0")
-            hasher.update(self._digests.digest(self._settings))
+            hasher.update(self._settings)
             hasher.update(self._template_digest(template, set()))
             base = self._base_keys[(code, template)] = hasher.digest()
         return base

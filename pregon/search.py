@@ -17,7 +17,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .output import Output, Unchanged
@@ -92,7 +92,7 @@ class SearchIndex:
     language: str
     documents: tuple[SearchDocument, ...]
     postings: Mapping[str, list[int]]
-    """Word -> the numbers of the pages using it (see index_outputs). Never changed once made: a
+    """Word -> the numbers of the pages using it (see build_index). Never changed once made: a
     later index copies what it changes."""
     shards: Mapping[str, frozenset[str]]
     """File name -> the words in that file."""
@@ -110,12 +110,6 @@ class SearchIndex:
 
 PATCH_SHARE = 4
 """An index is patched when at most this share (1/4) of its pages changed; otherwise it is made anew."""
-
-
-def index_outputs(language: str, documents: Iterable[SearchDocument]) -> list[Output]:
-    """The index files of one language (see build_index), all made anew."""
-    outputs, _ = build_index(language, list(documents))
-    return [output for output in outputs if isinstance(output, Output)]
 
 
 def build_index(

@@ -11,7 +11,6 @@ from pregon.search import (
     build_index,
     document,
     fold,
-    index_outputs,
     shard_name,
     words_of,
     words_of_html,
@@ -44,7 +43,8 @@ def test_the_index_lists_each_word_with_its_pages_and_marks_title_words() -> Non
         ),
         document("es/b/", "Otra página", "Resumen dos.", " ".join(words_of_html("<p>Una base distinta.</p>"))),
     ]
-    files = {output.path: json.loads(output.content) for output in index_outputs("es", documents)}
+    outputs, _ = build_index("es", documents)
+    files = {output.path: json.loads(output.content) for output in outputs if isinstance(output, Output)}
     base_shard = files[f"search-index/es/words/{shard_name('base')}.json"]
     assert base_shard["base"] == [0 * 2 + 1, 1 * 2]  # in page 0's title, in page 1's text
     assert files[f"search-index/es/words/{shard_name('policia')}.json"]["policia"] == [0]
@@ -59,7 +59,7 @@ def test_the_index_lists_each_word_with_its_pages_and_marks_title_words() -> Non
 
 def test_pages_are_stored_in_blocks() -> None:
     documents = [document(f"en/p{n}/", f"Page {n}", "S", "x") for n in range(PAGES_PER_BLOCK + 1)]
-    paths = {output.path for output in index_outputs("en", documents)}
+    paths = {output.path for output in build_index("en", documents)[0]}
     assert {"search-index/en/pages/0.json", "search-index/en/pages/1.json"} <= paths
 
 
