@@ -42,20 +42,20 @@ class BuildCache:
     """The keys in each part of the cache as it is on disk: a part whose keys are still exactly the
     ones used is not written again, so saving after an edit writes a sixteenth of the cache or two."""
     pages: dict[str, Any] = field(default_factory=dict)
-    """In memory only: what each page of the last build was made from and its key (Renderer._page_key)."""
+    """In memory only: what each page of the last build was made from and its key (Renderer._known_page)."""
     listed: dict[tuple[str, str], bytes] = field(default_factory=dict)
     """In memory only: a digest of what lists show of each source, by its path and file id."""
     search: dict[str, Any] = field(default_factory=dict)
     """In memory only: each language's search index as the last build made it (search.SearchIndex)."""
     records: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    """In memory only, for a process that builds again and again (the preview server): the records of
+    the last builds (last_build.py), with the size, time and inode of the file each was read from."""
     content: Any = None
     """In memory only: what the last content stage found (content.ContentMemory)."""
     site: Any = None
     """In memory only: the site the last build made (site.Site), patched by the next one."""
     walk: WalkMemory = field(default_factory=lambda: WalkMemory())
     """In memory only: what the last fingerprint walked (see WalkMemory)."""
-    """In memory only, for a process that builds again and again (the preview server): the records of
-    the last builds (last_build.py), with the size, time and inode of the file each was read from."""
     _keys: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     changed_parts: set[str] = field(default_factory=set)
     """Parts holding an entry updated in place since they were saved: written again even if their
