@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -26,7 +27,13 @@ COMMANDS = ("build", "i18n", "status", "new", "check", "serve")
 
 
 def main(argv: list[str] | None = None) -> None:
-    sys.exit(run(sys.argv[1:] if argv is None else argv))
+    code = run(sys.argv[1:] if argv is None else argv)
+    # A build leaves its cache in memory, hundreds of thousands of small objects: freeing them one by
+    # one as Python exits took half a second after a one-page edit. Everything is written and closed
+    # by now; the operating system frees the whole process at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def run(argv: list[str]) -> int:
