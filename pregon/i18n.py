@@ -50,6 +50,11 @@ class LanguageCatalog:
     """Of the catalog file's bytes: an output is rendered again when the catalog it used changed."""
     missing_since: set[str] = field(default_factory=set, compare=False)
     """Missing msgids noted since the renderer last emptied it: what one output used."""
+    _messages: dict[str, Markup] = field(default_factory=dict, compare=False, repr=False)
+    """gettext's answers: every page asks for the same few dozen strings."""
+    _dates: dict[datetime.date, str] = field(default_factory=dict, compare=False, repr=False)
+    """Dates as format_date wrote them: a list of 2,000 pages shows hundreds of dates, many of them twice,
+    and Babel takes tens of microseconds for each."""
 
     @property
     def needs_translation(self) -> bool:
@@ -57,7 +62,10 @@ class LanguageCatalog:
 
     def gettext(self, message: str) -> Markup:
         self._note(message)
-        return escape(self.translations.gettext(message))
+        translated = self._messages.get(message)
+        if translated is None:
+            translated = self._messages[message] = escape(self.translations.gettext(message))
+        return translated
 
     def ngettext(self, singular: str, plural: str, count: int) -> Markup:
         self._note(singular)
@@ -69,7 +77,10 @@ class LanguageCatalog:
             self.missing_since.add(message)
 
     def format_date(self, date: datetime.date) -> str:
-        return format_date(date, format="long", locale=self.language.locale)
+        written = self._dates.get(date)
+        if written is None:
+            written = self._dates[date] = format_date(date, format="long", locale=self.language.locale)
+        return written
 
     def format_size(self, size: int) -> str:
         """A file size for readers deciding whether to download: `38 KB`, `1,2 MB`."""

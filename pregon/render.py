@@ -646,7 +646,9 @@ class Renderer:
             else:
                 asked, rendered = cached
             page_key = self.keys.of_page(group, page, key, asked, self._printed_editions(group))
-            self.cache.pages[page.output_path] = (self._inputs_of(group, page), key, rendered, page_key)
+            self.cache.pages[page.output_path] = _KnownPage(
+                self._inputs_of(group, page), self._link_table, key, asked, rendered, page_key
+            )
         self._converted[page.output_path] = rendered
         self._page_keys[page.output_path] = page_key
         made = self._guarded(lambda: [self._page(group, page)])
@@ -667,11 +669,11 @@ class Renderer:
         )
 
     def _inputs_of(self, group: PageGroup, page: Page) -> tuple[Any, ...]:
-        """Everything a page's key is made from, as objects: a process that builds again and again keeps
-        each source's object while its file is unchanged, so an unchanged page compares equal at once."""
+        """Everything a page's key is made from but its links' answers (see _known_page), as objects: a
+        process that builds again and again keeps each source's object while its file is unchanged, so an
+        unchanged page compares equal at once."""
         sources = tuple([other.source for other in group.pages])
         return (
-            self._link_table,
             self.keys.page_base(page.lang),
             group.original,
             sources,
@@ -682,9 +684,15 @@ class Renderer:
         """The Markdown key, converted Markdown and key of a page made from these same inputs by an
         earlier build of this process."""
         known = self.cache.pages.get(page.output_path)
-        if known is None or known[0] != self._inputs_of(group, page):
+        if not isinstance(known, _KnownPage) or known.inputs != self._inputs_of(group, page):
             return None
-        return known[1], known[2], known[3]
+        if known.link_table != self._link_table:
+            # A page was added, renamed or removed: this one is as it was if its links get the same answers.
+            cached = self.cache.markdown_result(known.markdown_key, self._resolver(page), self._link_table)
+            if cached is None or cached[0] != known.asked:
+                return None
+            self.cache.pages[page.output_path] = known._replace(link_table=self._link_table)
+        return known.markdown_key, known.rendered, known.page_key
 
     @staticmethod
     def _placed(output: Output | Unchanged | Placed, destination: Destination) -> Output | Unchanged | Placed:
@@ -706,9 +714,12 @@ class Renderer:
             self.keys.records[page.output_path] = work.record
             self.catalogs[page.lang].missing.update(work.record.missing)
         self._converted[page.output_path] = work.rendered
-        self.cache.pages[page.output_path] = (
+        asked = work.link_answers if work.link_answers is not None else self.cache.markdown[work.markdown_key][0]
+        self.cache.pages[page.output_path] = _KnownPage(
             self._inputs_of(*self._page_order[index]),
+            self._link_table,
             work.markdown_key,
+            asked,
             work.rendered,
             work.page_key,
         )
@@ -845,6 +856,19 @@ class Renderer:
                     )
                 )
         return problems
+
+
+class _KnownPage(NamedTuple):
+    """What a page of an earlier build of this process was made from, and what it made."""
+
+    inputs: tuple[Any, ...]
+    """See Renderer._inputs_of."""
+    link_table: str
+    """The link table its links' answers were confirmed against."""
+    markdown_key: str
+    asked: LinkResolution
+    rendered: Rendered
+    page_key: str
 
 
 class _PageWork(NamedTuple):
