@@ -27,6 +27,22 @@ their answers were last confirmed against)."""
 LinkResolution = tuple[tuple[str, Any], ...]
 """Each link target a conversion asked about, with the answer it got."""
 
+RecordMemory = dict[str, tuple[tuple[int, int, int], Any]]
+"""Record file -> its size, time and inode when read or written, and the record (see last_build.py)."""
+
+
+@dataclass
+class WalkMemory:
+    """In memory only, for a process that a file watcher tells what changed (the preview server): what
+    the last fingerprint walked, so that the next one looks only at what changed."""
+
+    digest: str = ""
+    """The fingerprint these are from; trusted only while the last build's record has this one."""
+    roots: tuple[str, ...] = ()
+    files: frozenset[str] = frozenset()
+    folders: frozenset[str] = frozenset()
+    links: frozenset[str] = frozenset()
+
 
 @dataclass
 class BuildCache:
@@ -47,14 +63,14 @@ class BuildCache:
     """In memory only: a digest of what lists show of each source, by its path and file id."""
     search: dict[str, Any] = field(default_factory=dict)
     """In memory only: each language's search index as the last build made it (search.SearchIndex)."""
-    records: dict[str, tuple[tuple[int, int, int], Any]] = field(default_factory=dict)
+    records: RecordMemory = field(default_factory=dict)
     """In memory only, for a process that builds again and again (the preview server): the records of
     the last builds (last_build.py), with the size, time and inode of the file each was read from."""
     content: Any = None
     """In memory only: what the last content stage found (content.ContentMemory)."""
     site: Any = None
     """In memory only: the site the last build made (site.Site), patched by the next one."""
-    walk: WalkMemory = field(default_factory=lambda: WalkMemory())
+    walk: WalkMemory = field(default_factory=WalkMemory)
     """In memory only: what the last fingerprint walked (see WalkMemory)."""
     _keys: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     changed_parts: set[str] = field(default_factory=set)
@@ -192,19 +208,6 @@ class Fingerprint:
     taken_ns: int
     folders: frozenset[str] = frozenset()
     """The inputs that are folders, and those that are links (absolute paths)."""
-    links: frozenset[str] = frozenset()
-
-
-@dataclass
-class WalkMemory:
-    """In memory only, for a process that a file watcher tells what changed (the preview server): what
-    the last fingerprint walked, so that the next one looks only at what changed."""
-
-    digest: str = ""
-    """The fingerprint these are from; trusted only while the last build's record has this one."""
-    roots: tuple[str, ...] = ()
-    files: frozenset[str] = frozenset()
-    folders: frozenset[str] = frozenset()
     links: frozenset[str] = frozenset()
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import Fingerprint, WalkMemory, fingerprint
+from .cache import Fingerprint, RecordMemory, WalkMemory, fingerprint
 from .errors import Problem
 from .output import remove_leftovers
 
@@ -202,9 +202,6 @@ def forget_build(cache_dir: Path, out_dir: Path) -> None:
     after changing it but before recording what it made must not leave records of an older site."""
     for kind in ("last-build", "rendered"):
         _record_path(cache_dir, out_dir, kind).unlink(missing_ok=True)
-
-
-RecordMemory = dict[str, tuple[tuple[int, int, int], Any]]
 
 
 def _file_state(path: Path) -> tuple[int, int, int]:

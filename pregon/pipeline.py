@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .cache import BuildCache, load_cache, save_cache
+from .cache import BuildCache, RecordMemory, load_cache, save_cache
 from .config import SiteConfig, load_config
 from .content import load_content
 from .errors import BuildFailed, Problem, Severity, error
@@ -24,7 +24,6 @@ from .last_build import (
     CACHE_FOLDER,
     BuildOptions,
     BuildReport,
-    RecordMemory,
     forget_build,
     input_fingerprint,
     read_last_build,

@@ -17,7 +17,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .output import Output, Unchanged
@@ -150,31 +150,32 @@ def build_index(
     outputs: list[Output | Unchanged] = []
     digests: dict[str, str] = {}
 
-    def add(path: str, redo: bool, data: object) -> None:
+    def add(path: str, redo: bool, data: Callable[[], object]) -> None:
+        """One index file: kept if it is the one `previous` made and published, else made from `data()`."""
         if not redo and path in made_before and published.get(path) == made_before[path]:
             outputs.append(Unchanged(path, made_before[path]))
             digests[path] = made_before[path]
             return
-        content = _json(data() if callable(data) else data)
+        content = _json(data())
         outputs.append(Output(path, content))
         digests[path] = hashlib.sha256(content).hexdigest()
 
+    def shard(words: frozenset[str]) -> dict[str, list[int]]:
+        return {word: postings[word] for word in sorted(words)}
+
+    def block(start: int) -> list[list[str]]:
+        return [_shown(found) for found in documents[start : start + PAGES_PER_BLOCK]]
+
     for name in sorted(shards):
-        words = shards[name]
+        add(f"{folder}/words/{name}.json", name in redo_shards, functools.partial(shard, shards[name]))
+    for number in range(_blocks(documents)):
         add(
-            f"{folder}/words/{name}.json",
-            name in redo_shards,
-            lambda words=words: {word: postings[word] for word in sorted(words)},
-        )
-    for block in range(_blocks(documents)):
-        start = block * PAGES_PER_BLOCK
-        add(
-            f"{folder}/pages/{block}.json",
-            block in redo_blocks,
-            lambda start=start: [_shown(found) for found in documents[start : start + PAGES_PER_BLOCK]],
+            f"{folder}/pages/{number}.json",
+            number in redo_blocks,
+            functools.partial(block, number * PAGES_PER_BLOCK),
         )
     about = {"format": INDEX_FORMAT, "pages": len(documents), "pages_per_block": PAGES_PER_BLOCK}
-    add(f"{folder}/index.json", False, about)
+    add(f"{folder}/index.json", False, lambda: about)
     return outputs, SearchIndex(language, documents, postings, shards, digests)
 
 
