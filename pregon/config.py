@@ -24,6 +24,9 @@ SECTIONS: tuple[str, ...] = ("announcements", "faq", "guides")
 CONFIG_FILE = "site.yaml"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DEFAULT_ENTRIES_PER_PAGE = 20
+"""How many pages a section index lists before it goes on to a next page: a list of years of
+announcements on one page would weigh megabytes on a phone."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class SiteConfig:
     languages: tuple[Language, ...]
     content_dir: Path
     paper: str
+    entries_per_page: int = DEFAULT_ENTRIES_PER_PAGE
 
     @property
     def templates_dir(self) -> Path:
@@ -100,7 +104,7 @@ def load_config(root: Path, content_dir: Path | None = None) -> ConfigResult:
 
 def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> ConfigResult:
     problems: list[Problem] = []
-    _unknown_keys(fields, {"base_url", "default_language", "languages", "paper"}, shown, problems)
+    _unknown_keys(fields, {"base_url", "default_language", "languages", "paper", "entries_per_page"}, shown, problems)
 
     base_url = _text(fields, "base_url", shown, problems, required=True) or "/"
     if base_url != "/" and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
@@ -118,6 +122,8 @@ def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> 
     paper = _text(fields, "paper", shown, problems) or "letter"
     if paper not in ("letter", "a4"):
         problems.append(error(shown, fields.line_of("paper"), f'paper "{paper}" is not known', "use letter or a4"))
+
+    entries_per_page = _entries_per_page(fields, shown, problems)
 
     languages: list[Language] = []
     raw_languages = fields.get("languages")
@@ -165,7 +171,7 @@ def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> 
         return ConfigResult(None, tuple(problems))
     # The default language comes first: it is the source of translations and the x-default.
     ordered = sorted(languages, key=lambda language: language.code != default)
-    config = SiteConfig(root, base_url, default, tuple(ordered), content_dir, paper)
+    config = SiteConfig(root, base_url, default, tuple(ordered), content_dir, paper, entries_per_page)
     return ConfigResult(config, tuple(problems))
 
 
@@ -258,6 +264,25 @@ def _parse_language(item: Any, line: int, shown: str, problems: list[Problem]) -
     if len(problems) > before and any(p.is_error for p in problems[before:]):
         return None
     return Language(code, name, locale, direction, site_name, tuple(segments))
+
+
+def _entries_per_page(fields: Mapping, shown: str, problems: list[Problem]) -> int:
+    if "entries_per_page" not in fields:
+        return DEFAULT_ENTRIES_PER_PAGE
+    value = fields["entries_per_page"]
+    # YAML reads `yes` as true, and True is an int to Python: only a real whole number will do.
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 1000:
+        return value
+    problems.append(
+        error(
+            shown,
+            fields.line_of("entries_per_page"),
+            "entries_per_page must be a whole number from 1 to 1000, but it is "
+            f"{describe_yaml_value(value, fields.raw.get('entries_per_page'))}",
+            f"write a number such as {DEFAULT_ENTRIES_PER_PAGE}, without quotes",
+        )
+    )
+    return DEFAULT_ENTRIES_PER_PAGE
 
 
 def _text(fields: Mapping, key: str, shown: str, problems: list[Problem], required: bool = False) -> str | None:

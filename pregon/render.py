@@ -15,7 +15,7 @@ import os
 import posixpath
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -35,7 +35,11 @@ from .output import Destination, Output, Placed, Unchanged
 from .pdf import PdfEngine, qr_code_svg
 from .site import Page, PageGroup, Site
 
-HOME_ANNOUNCEMENTS = 5
+HOME_ENTRIES = 5
+"""The home page shows this many pages of each section, and links to the section for the rest."""
+LANDING_ANNOUNCEMENTS = 3
+FEED_ENTRIES = 20
+"""The newest announcements a feed carries: readers fetch it again and again, so it stays short."""
 PARALLEL_THRESHOLD = 200
 """Below this many pages to convert, starting worker processes costs more than it saves."""
 
@@ -59,6 +63,16 @@ class Download:
     path: str
     languages: tuple[Language, ...]
     size: int
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Where one page of a section's index is among them all; `previous` and `following` are links."""
+
+    number: int
+    count: int
+    previous: str | None
+    following: str | None
 
 
 @dataclass(frozen=True)
@@ -161,8 +175,8 @@ class Renderer:
         self._page_keys: dict[str, str] = {}
         """Each page's key, found before its data is made (see OutputKeys.of_page)."""
         self._alternate_links: dict[tuple[str, str], Alternate] = {}
-        self._listing_digests: dict[str, bytes] = {}
-        self._groups_digest = b""
+        self._feeds: dict[str, list[Page]] = {}
+        """Each language's feed entries: every page of the announcements' index links to the feed if any."""
         self._resolved: dict[tuple[tuple[str, str, str], str], tuple[str, str] | None] = {}
         # What every link's answer is made from (_resolver): the site's pages and addresses, and the
         # address the site is published at.
@@ -261,39 +275,29 @@ class Renderer:
         language: Language,
         template: str,
         here: str,
-        listed: tuple[str, ...],
+        shown: Iterable[Page],
+        extra: tuple[Any, ...],
         make_context: Callable[[], dict[str, Any]],
     ) -> Output | Unchanged:
-        """An output made from the site's configuration and from how its pages are listed in the
-        languages `listed` (see _listing_digest): kept if neither changed, else its context is made."""
-        key = self.keys.of_listing(language.code, template, here, self._listing_digest(listed))
+        """An output made from the site's configuration, the pages it lists (`shown`, which its context
+        gives as ListedPage) and `extra` (plain data: whatever else of the site its context is made
+        from). Kept if none of them changed, else its context is made.
+
+        The key is made from exactly what the context may use, so `make_context` must use nothing of
+        the site but `shown` and what `extra` holds: an edit then renders again only the lists that
+        show what changed (one page of a section's index, not all of them)."""
+        key = self.keys.of_listing(language.code, template, here, self._shown_digest(shown, extra))
         kept = self.keys.kept(language.code, here, key)
         if kept is not None:
             return kept
         return self._render(language, template, here, key, **make_context())
 
-    def _listing_digest(self, languages: tuple[str, ...]) -> bytes:
-        """Everything lists, feeds, indexes and the sitemap show of the pages read in `languages`:
-        each page's group, the group's original language, and the page as listed (ListedPage: its
-        address and all of its source but the text). The producers of those outputs may use nothing
-        else of the pages; whatever they start to use must be added here."""
-        if not languages:
-            return b""
-        if not self._listing_digests:
-            # One pass for every language at once: a digest per language, and of the groups.
-            codes = self.config.language_codes
-            hashers = [hashlib.sha256(code.encode()) for code in codes]
-            groups = hashlib.sha256()
-            for group in self.site.groups:
-                groups.update("\0".join((*group.key, group.original.lang, "")).encode("utf-8", "surrogatepass"))
-                for hasher, page in zip(hashers, group.pages, strict=True):
-                    hasher.update(page.url.encode("utf-8", "surrogatepass") + b"\0" + self._listed_digest(page.source))
-            self._groups_digest = groups.digest()
-            self._listing_digests = {code: hasher.digest() for code, hasher in zip(codes, hashers, strict=True)}
-        combined = hashlib.sha256(self._groups_digest)
-        for code in languages:
-            combined.update(self._listing_digests[code])
-        return combined.digest()
+    def _shown_digest(self, shown: Iterable[Page], extra: tuple[Any, ...]) -> bytes:
+        hasher = hashlib.sha256(repr(extra).encode("utf-8", "surrogatepass"))
+        for page in shown:
+            hasher.update(f"{page.lang}\0{page.url}\0".encode("utf-8", "surrogatepass"))
+            hasher.update(self._listed_digest(page.source))
+        return hasher.digest()
 
     def _listed_digest(self, source: SourcePage) -> bytes:
         """A digest of what lists show of a source (ListedSource). A source's path and file id make the
@@ -338,11 +342,16 @@ class Renderer:
         here = "index.html"
         homes = {language.code: f"{language.code}/" for language in self.config.languages}
         default = self.config.language(self.config.default_language)
+        latest = [
+            self.site.section_pages(language.code, "announcements")[:LANDING_ANNOUNCEMENTS]
+            for language in self.config.languages
+        ]
         yield self._listing(
             default,
             "landing.html",
             here,
-            self.config.language_codes,
+            [page for pages in latest for page in pages],
+            tuple(len(pages) for pages in latest),
             lambda: {
                 "columns": [
                     self._render_fragment(
@@ -350,9 +359,9 @@ class Renderer:
                         "landing_column.html",
                         here,
                         home=relative_url(here, f"{language.code}/"),
-                        announcements=self._links(here, self.site.section_pages(language.code, "announcements")[:3]),
+                        announcements=self._links(here, pages),
                     )
-                    for language in self.config.languages
+                    for language, pages in zip(self.config.languages, latest, strict=True)
                 ],
                 "alternates": self._alternates(homes, ""),
                 "canonical": self.absolute(""),
@@ -370,6 +379,7 @@ class Renderer:
             "404.html",
             here,
             (),
+            (),
             lambda: {
                 "columns": [
                     self._render_fragment(language, "not_found_column.html", here, home=f"{root}{language.code}/")
@@ -383,37 +393,47 @@ class Renderer:
         here = f"{language.code}/index.html"
         homes = {other.code: f"{other.code}/" for other in self.config.languages}
 
+        shown = [self.site.section_pages(language.code, section)[:HOME_ENTRIES] for section in SECTIONS]
+        feed = self._feed_link(here, language)
+
         def context() -> dict[str, Any]:
-            home_sections = [
-                (section, self._links(here, self.site.section_pages(language.code, section))) for section in SECTIONS
-            ]
-            home_sections[0] = ("announcements", home_sections[0][1][:HOME_ANNOUNCEMENTS])
             return {
-                "home_sections": home_sections,
+                "home_sections": [
+                    (section, self._links(here, pages)) for section, pages in zip(SECTIONS, shown, strict=True)
+                ],
                 "section_urls": {
                     section: relative_url(here, f"{language.code}/{language.segment(section)}/") for section in SECTIONS
                 },
                 "alternates": self._alternates(homes, ""),
                 "canonical": self.absolute(homes[language.code]),
                 "switch": self._switch(here, homes),
-                "feed": self._feed_link(here, language),
+                "feed": feed,
             }
 
-        yield self._listing(language, "home.html", here, (language.code,), context)
+        extra = (tuple(len(pages) for pages in shown), feed)
+        yield self._listing(language, "home.html", here, [page for pages in shown for page in pages], extra, context)
 
     def _search(self, language: Language) -> Iterator[Output | Unchanged | Placed]:
         urls = {other.code: f"{other.code}/search/" for other in self.config.languages}
         here = urls[language.code] + "index.html"
+        # Without JavaScript, the page offers the first page of each section's index instead.
+        size = self.config.entries_per_page
+        sections = [self.site.section_pages(language.code, section) for section in SECTIONS]
+        shown = [pages[:size] for pages in sections]
+        more = tuple(len(pages) > size for pages in sections)
+        section_urls = {section: relative_url(here, section_index_url(language, section, 1)) for section in SECTIONS}
         yield self._listing(
             language,
             "search.html",
             here,
-            (language.code,),
+            [page for pages in shown for page in pages],
+            (tuple(len(pages) for pages in shown), more),
             lambda: {
                 "all_sections": [
-                    (section, self._links(here, self.site.section_pages(language.code, section)))
-                    for section in SECTIONS
+                    (section, self._links(here, pages), more_pages)
+                    for section, pages, more_pages in zip(SECTIONS, shown, more, strict=True)
                 ],
+                "section_urls": section_urls,
                 "alternates": self._alternates(urls, urls[self.config.default_language]),
                 "canonical": self.absolute(urls[language.code]),
                 "switch": self._switch(here, urls),
@@ -422,20 +442,41 @@ class Renderer:
         )
 
     def _section(self, language: Language, section: str) -> Iterator[Output | Unchanged | Placed]:
-        urls = {other.code: f"{other.code}/{other.segment(section)}/" for other in self.config.languages}
+        """A section's index, in pages of `entries_per_page`: an edit renders again only the page of
+        the index that lists what changed."""
+        pages = self.site.section_pages(language.code, section)
+        size = self.config.entries_per_page
+        chunks = [pages[start : start + size] for start in range(0, len(pages), size)] or [[]]
+        for number, shown in enumerate(chunks, start=1):
+            yield self._section_page(language, section, shown, number, len(chunks))
+
+    def _section_page(
+        self, language: Language, section: str, shown: list[Page], number: int, count: int
+    ) -> Output | Unchanged:
+        # Every language's index has as many pages: each lists every page of the site, translated or not.
+        urls = {other.code: section_index_url(other, section, number) for other in self.config.languages}
         here = urls[language.code] + "index.html"
-        yield self._listing(
+        pagination = Pagination(
+            number,
+            count,
+            relative_url(here, section_index_url(language, section, number - 1)) if number > 1 else None,
+            relative_url(here, section_index_url(language, section, number + 1)) if number < count else None,
+        )
+        feed = self._feed_link(here, language) if section == "announcements" else None
+        return self._listing(
             language,
             "section.html",
             here,
-            (language.code,),
+            shown,
+            (pagination, feed),
             lambda: {
                 "section": section,
-                "pages": self._links(here, self.site.section_pages(language.code, section)),
+                "pages": self._links(here, shown),
+                "pagination": pagination,
                 "alternates": self._alternates(urls, urls[self.config.default_language]),
                 "canonical": self.absolute(urls[language.code]),
                 "switch": self._switch(here, urls),
-                "feed": self._feed_link(here, language) if section == "announcements" else None,
+                "feed": feed,
             },
         )
 
@@ -767,7 +808,12 @@ class Renderer:
     # Feeds and indexes -------------------------------------------------------------------------
 
     def _feed_entries(self, language: Language) -> list[Page]:
-        return [page for page in self.site.section_pages(language.code, "announcements") if not page.is_fallback]
+        """The newest announcements written in the language (a feed carries no fallbacks)."""
+        entries = self._feeds.get(language.code)
+        if entries is None:
+            pages = self.site.section_pages(language.code, "announcements")
+            entries = self._feeds[language.code] = [page for page in pages if not page.is_fallback][:FEED_ENTRIES]
+        return entries
 
     def _feed_link(self, here: str, language: Language) -> str | None:
         return relative_url(here, f"{language.code}/feed.xml") if self._feed_entries(language) else None
@@ -781,7 +827,8 @@ class Renderer:
             language,
             "feed.xml",
             here,
-            (language.code,),
+            entries,
+            (),
             lambda: {
                 "entries": [self._listed(page) for page in entries],
                 "updated": max(page.source.last_changed or datetime.date.min for page in entries),
@@ -814,9 +861,21 @@ class Renderer:
             default,
             "sitemap.xml",
             "sitemap.xml",
-            self.config.language_codes,
+            (),
+            (self._sitemap_digest(),),
             lambda: {"entries": sorted(self._sitemap_entries(), key=lambda entry: entry["url"])},
         )
+
+    def _sitemap_digest(self) -> str:
+        """A digest of everything _sitemap_entries reads: each group's translated pages, their
+        addresses and last changes, and the address of its original (the x-default)."""
+        hasher = hashlib.sha256()
+        for group in self.site.groups:
+            parts = [group.page(group.original.lang).url]
+            for page in group.translated:
+                parts += (page.lang, page.url, str(page.source.last_changed))
+            hasher.update("\0".join(parts).encode("utf-8", "surrogatepass") + b"\1")
+        return hasher.hexdigest()
 
     def _sitemap_entries(self) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = []
@@ -838,7 +897,9 @@ class Renderer:
 
     def _robots(self) -> Iterator[Output | Unchanged | Placed]:
         default = self.config.language(self.config.default_language)
-        yield self._listing(default, "robots.txt", "robots.txt", (), lambda: {"sitemap": self.absolute("sitemap.xml")})
+        yield self._listing(
+            default, "robots.txt", "robots.txt", (), (), lambda: {"sitemap": self.absolute("sitemap.xml")}
+        )
 
     def _missing_strings(self) -> list[Problem]:
         problems = []
@@ -924,6 +985,12 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: str) -> str:
     return relative_url(context["here"], target)
+
+
+def section_index_url(language: Language, section: str, number: int) -> str:
+    """The address of page `number` (from 1) of a section's index in a language."""
+    first = f"{language.code}/{language.segment(section)}/"
+    return first if number == 1 else f"{first}page/{number}/"
 
 
 def _last_changed(page: Page) -> datetime.date | None:

@@ -1,6 +1,6 @@
 // Enhances the search page with the site's own index (search-index/<language>/), read from this site
-// only: no other host, no cookies, nothing sent anywhere. Without JavaScript the page lists every page
-// instead, so nothing here is needed to find anything.
+// only: no other host, no cookies, nothing sent anywhere. Without JavaScript the page lists the first page
+// of each section's index instead, with links to the rest, so nothing here is needed to find anything.
 //
 // Words are folded as pregon/search.py folds them: accents and case dropped. Each word's pages are in
 // a file named after its first two letters; the last word typed also matches longer words

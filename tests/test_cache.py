@@ -27,6 +27,11 @@ FILES = {
 }
 
 
+PAGED_CONFIG = MINIMAL_CONFIG + "entries_per_page: 1\n"
+"""One entry per page of a section's index: every change that moves, adds or removes a page moves
+pages of the indexes too."""
+
+
 def hashes(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -94,6 +99,7 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
     "included template edited": lambda tree: edit(
         tree, "templates/section_title.html", "{{ _('Questions and answers') }}", "{{ _('Questions and answers') }}:"
     ),
+    "entries per page changed": lambda tree: edit(tree, "site.yaml", "entries_per_page: 1", "entries_per_page: 3"),
     "translation marked as made from an older original": lambda tree: edit(
         tree, "content/es/faq/que.md", "translation_key: what", f'translation_key: what\ntranslation_of: "{"1" * 40}"'
     ),
@@ -111,7 +117,7 @@ def test_an_incremental_build_equals_a_cold_one(
     # "in one process": as the preview server builds, with the cache and what it learnt kept in memory,
     # and told by a watcher which files changed.
     kept = BuildCache() if publishing == "in one process" else None
-    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    tree = site_tree(FILES, config=PAGED_CONFIG)
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept)
     before = hashes(tree.out)
     files_before = snapshot(tree)
@@ -129,7 +135,7 @@ def test_one_process_building_after_every_change_in_turn_always_equals_a_cold_bu
 ) -> None:
     """What the preview server does all day: change after change, a failed build among them, each
     rebuild made from what the earlier ones left in memory."""
-    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    tree = site_tree(FILES, config=PAGED_CONFIG)
     kept = BuildCache()
     options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
     build(options, kept)
@@ -222,6 +228,20 @@ def test_an_edit_renders_again_only_what_shows_it(site_tree: Callable[..., SiteT
     )
     assert rendered == 2  # the page itself, and its untranslated Spanish edition
     assert total > 30
+
+
+def test_a_title_edit_renders_again_the_page_of_the_index_that_lists_it_not_the_others(
+    site_tree: Callable[..., SiteTree],
+) -> None:
+    news = {f"content/en/announcements/n{n}.md": page(f"News {n}", date=f"2020-01-0{n}") for n in range(1, 8)}
+    tree = site_tree(news, config=MINIMAL_CONFIG + "entries_per_page: 2\n")
+    rendered, total = rendered_after(
+        tree, lambda tree: edit(tree, "content/en/announcements/n1.md", "title: News 1", "title: Old news")
+    )
+    # The oldest of seven: its page and untranslated Spanish edition, the last page of the index in
+    # each language, and the English feed (the home, landing and search pages show only the newest).
+    assert rendered == 5
+    assert total > 40
 
 
 def test_records_left_by_an_interrupted_save_are_not_trusted(

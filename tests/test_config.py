@@ -31,6 +31,16 @@ from .conftest import MINIMAL_CONFIG, BuildRun, SiteTree, page
         ),
         (("languages:\n", "languages: x\n"), "invalid YAML"),
         (("  - code: es\n", "  - code: es\n    locale: xx_YY\n"), '"xx_YY" is not a locale Babel knows'),
+        (
+            ("default_language: en\n", "default_language: en\nentries_per_page: yes\n"),
+            "site.yaml:3: error: entries_per_page must be a whole number from 1 to 1000, but it is `yes`, "
+            "which YAML reads as the yes/no value true",
+        ),
+        (
+            ("default_language: en\n", 'default_language: en\nentries_per_page: "20"\n'),
+            "entries_per_page must be a whole number from 1 to 1000",
+        ),
+        (("default_language: en\n", "default_language: en\nentries_per_page: 0\n"), "but it is `0`"),
     ],
 )
 def test_config_mistakes(

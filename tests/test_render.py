@@ -149,6 +149,77 @@ def test_section_index_lists_announcements_newest_first(
     assert feed.findtext(f"{ATOM}updated") == "2019-03-04T00:00:00Z"
 
 
+def test_a_long_section_index_continues_on_numbered_pages_in_every_language(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    from .conftest import MINIMAL_CONFIG, page
+
+    news = {f"content/en/announcements/news-{n}.md": page(f"News {n}", date=f"2020-01-{n:02d}") for n in range(1, 6)}
+    tree = site_tree(news, config=MINIMAL_CONFIG + "entries_per_page: 2\n")
+    assert build(tree).code == 0
+    english = [
+        "en/announcements/index.html",
+        "en/announcements/page/2/index.html",
+        "en/announcements/page/3/index.html",
+    ]
+    spanish = ["es/anuncios/index.html", "es/anuncios/page/2/index.html", "es/anuncios/page/3/index.html"]
+    assert not (tree.out / "en/announcements/page/4").exists()
+    listed = [[a.text for a in tree.html(path).findall(".//ul[@class='page-list']/li/a")] for path in english]
+    assert listed == [["News 5", "News 4"], ["News 3", "News 2"], ["News 1"]]
+    titles = [tree.html(path).findtext(".//head/title") for path in english]
+    assert len(set(titles)) == 3 and "page 2 of 3" in titles[1]
+    for number, (path, other) in enumerate(zip(english, spanish, strict=True)):
+        root = tree.html(path)
+        nav = root.find(".//nav[@class='pagination']")
+        assert nav.findtext("p") == f"Page {number + 1} of 3"
+        links = {a.get("rel"): a.get("href") for a in nav.findall(".//a")}
+        expected = {
+            rel: english[number + step]
+            for rel, step in (("prev", -1), ("next", 1))
+            if 0 <= number + step < len(english)
+        }
+        assert {
+            rel: posixpath.normpath(posixpath.join(posixpath.dirname(path), href)) for rel, href in links.items()
+        } == expected
+        assert root.find(".//head/link[@rel='canonical']").get(
+            "href"
+        ) == "https://www.example.org/" + path.removesuffix("index.html")
+        alternate = root.find(".//head/link[@hreflang='es']").get("href")
+        assert alternate == "https://www.example.org/" + other.removesuffix("index.html")
+        # The Spanish index lists the same pages, in English, on its pages of the same number.
+        assert [a.text for a in tree.html(other).findall(".//ul[@class='page-list']/li/a")] == listed[number]
+    assert tree.html(spanish[1]).find(".//nav[@class='pagination']").findtext("p") == "Página 2 de 3"
+    # Short sections have a single page and no page navigation.
+    assert tree.html("en/faq/index.html").find(".//nav[@class='pagination']") is None
+
+
+def test_home_feed_and_search_page_show_the_newest_and_lead_to_the_rest(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    from pregon.render import FEED_ENTRIES, HOME_ENTRIES
+
+    from .conftest import MINIMAL_CONFIG, page
+
+    count = FEED_ENTRIES + 3
+    news = {
+        f"content/en/announcements/news-{n:02d}.md": page(f"News {n:02d}", date=f"2020-02-{n:02d}")
+        for n in range(1, count + 1)
+    }
+    tree = site_tree(news, config=MINIMAL_CONFIG + "entries_per_page: 4\n")
+    assert build(tree).code == 0
+    newest = [f"News {n:02d}" for n in range(count, 0, -1)]
+    home = tree.html("en/index.html").find(".//section[@aria-labelledby='home-announcements']")
+    assert [a.text for a in home.findall(".//ul[@class='page-list']/li/a")] == newest[:HOME_ENTRIES]
+    feed = etree.parse(str(tree.out / "en/feed.xml")).getroot()
+    assert [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")] == newest[:FEED_ENTRIES]
+    search = tree.html("en/search/index.html").find(".//section[@class='all-pages']")
+    assert [a.text for a in search.findall(".//ul[@class='page-list']/li/a")] == newest[:4]
+    more = [a for a in search.findall(".//p/a") if a.text == "All announcements"]
+    assert len(more) == 1
+    target = posixpath.normpath(posixpath.join("en/search", more[0].get("href")))
+    assert target == "en/announcements/index.html"
+
+
 def test_atom_feed_and_sitemap(built: SiteTree) -> None:
     feed = etree.parse(str(built.out / "es/feed.xml")).getroot()
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
