@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Request
 
+from pregon.pipeline import BuildOptions, build
+
+from ..browser import serve
+from ..conftest import copy_shipped_site
 from .conftest import AXE
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -60,6 +65,40 @@ def test_no_content_security_policy_violation(browser: Browser, base_url: str, p
         page.goto(base_url + path, wait_until="networkidle" if "?q=" in path else "load")
     assert problems == []
     page.close()
+
+
+def test_a_section_index_in_several_pages_is_accessible_and_followed_without_javascript(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The shipped site with one entry per page of an index, so that every index has page links."""
+    tree = copy_shipped_site(tmp_path / "paged")
+    config = tree.root / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "entries_per_page: 1\n", encoding="utf-8")
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    axe = AXE.read_text(encoding="utf-8")
+    with serve(tree.out) as url:
+        context = browser.new_context(java_script_enabled=False, viewport={"width": 320, "height": 640})
+        page = context.new_page()
+        page.goto(url + "es/guias/")
+        assert page.locator(".pagination p").inner_text() == "Página 1 de 2"
+        page.get_by_role("link", name="Página siguiente").click()
+        assert page.url == url + "es/guias/page/2/index.html"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+        page.get_by_role("link", name="Página anterior").click()
+        assert page.url == url + "es/guias/index.html"
+        context.close()
+        found = {}
+        for width in (360, 1280):
+            context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+            page = context.new_page()
+            for path in ("en/guides/page/2/", "es/guias/page/2/", "en/search/"):
+                page.goto(url + path)
+                page.add_script_tag(content=axe)
+                result = page.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
+                for violation in result["violations"]:
+                    found[f"{width}px /{path}: {violation['id']}"] = violation["help"]
+            context.close()
+    assert found == {}
 
 
 def test_pages_reflow_at_320_pixels_without_horizontal_scrolling(
