@@ -8,6 +8,7 @@ never leave a stale link behind. The cache is an optimisation only: deleting it 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -56,7 +57,7 @@ class BuildCache:
     """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
     stored: dict[str, frozenset[str]] = field(default_factory=dict)
     """The keys in each part of the cache as it is on disk: a part whose keys are still exactly the
-    ones used is not written again, so saving after an edit writes a sixteenth of the cache or two."""
+    ones used is not written again, so saving after an edit writes a few of its 256 parts."""
     pages: dict[str, Any] = field(default_factory=dict)
     """In memory only: what each page of the last build was made from and its key (Renderer._known_page)."""
     listed: dict[tuple[str, str], bytes] = field(default_factory=dict)
@@ -109,7 +110,7 @@ class BuildCache:
         """Record that the links of the entry under `key` still get the answers it holds under `link_table`."""
         resolutions, rendered, _ = self.markdown[key]
         self.markdown[key] = (resolutions, rendered, link_table)
-        self.changed_parts.add(key[0])
+        self.changed_parts.add(part_of(key))
 
     def keep_markdown(self, key: str, resolutions: LinkResolution, rendered: Any, link_table: str) -> None:
         self.markdown[key] = (resolutions, rendered, link_table)
@@ -135,7 +136,7 @@ class BuildCache:
         # A compiled template is kept under its name, so an edit replaces an entry in place.
         self.templates[key] = entry
         self.used.add(key)
-        self.changed_parts.add(key[0])
+        self.changed_parts.add(part_of(key))
 
 
 def cache_key(*parts: str) -> str:
@@ -143,12 +144,32 @@ def cache_key(*parts: str) -> str:
     return hashlib.sha256((CACHE_FORMAT + repr(parts)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-CACHE_PARTS = "0123456789abcdef"
-"""Keys are hex digests; the cache is stored in one file per first digit."""
+CACHE_PARTS = [f"{number:02x}" for number in range(256)]
+"""Keys are hex digests; the cache is stored in one file per first two digits, so that saving after
+an edit rewrites a few small files (the entries of the page before and after it), not a large one."""
+
+
+def part_of(key: str) -> str:
+    return key[:2]
 
 
 def load_cache(folder: Path) -> BuildCache:
-    """The cache earlier builds saved in `folder` (an empty one where a part is missing or unreadable)."""
+    """The cache earlier builds saved in `folder` (an empty one where a part is missing or unreadable).
+
+    The cache is hundreds of thousands of objects that live as long as the build and hold no cycles
+    to collect: the garbage collector is kept off while they are made, then told to leave them alone
+    (its full passes over them took a third of a rebuild after an edit)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_parts(folder)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _load_parts(folder: Path) -> BuildCache:
     cache = BuildCache()
     for part in CACHE_PARTS:
         try:
@@ -170,10 +191,16 @@ def load_cache(folder: Path) -> BuildCache:
 def save_cache(folder: Path, cache: BuildCache) -> None:
     """Save the entries this build used, rewriting only the parts whose set of keys changed."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "build.pickle").unlink(missing_ok=True)  # the single file of earlier versions
+    # The files of earlier versions: one file, then one per first digit.
+    (folder / "build.pickle").unlink(missing_ok=True)
+    for digit in "0123456789abcdef":
+        (folder / f"cache-{digit}.pickle").unlink(missing_ok=True)
+    used: dict[str, set[str]] = {part: set() for part in CACHE_PARTS}
+    for key in cache.used:
+        used[part_of(key)].add(key)
     for part in CACHE_PARTS:
-        keys = frozenset(key for key in cache.used if key[0] == part)
-        if cache.stored.get(part) == keys and part not in cache.changed_parts:
+        keys = frozenset(used[part])
+        if cache.stored.get(part, frozenset()) == keys and part not in cache.changed_parts:
             continue
         stored = {
             "format": CACHE_FORMAT,

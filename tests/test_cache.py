@@ -291,14 +291,14 @@ def test_saving_after_an_edit_rewrites_only_the_parts_of_the_cache_it_changed(
     tree = site_tree(files, config=MINIMAL_CONFIG)
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     parts = sorted((tree.root / ".pregon-cache").glob("cache-*.pickle"))
-    assert len(parts) == 16
+    assert len(parts) >= 40
     before = {part.name: part.stat().st_ino for part in parts}
     edit(tree, "content/en/faq/q7.md", "Answer 7.", "Answer seven.")
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     after = {part.name: part.stat().st_ino for part in (tree.root / ".pregon-cache").glob("cache-*.pickle")}
     rewritten = [name for name in before if after[name] != before[name]]
     # The old and new entries of its parsed source and of its two conversions (English, and the Spanish
-    # edition that shows the English text): at most six of the sixteen parts.
+    # edition that shows the English text): at most six of the parts.
     assert 1 <= len(rewritten) <= 6
 
 
