@@ -1,13 +1,15 @@
 """The preview server's rebuild after one saved edit, measured in one long-running process as `serve` runs it.
 
-Usage: python bench/preview_edit.py SITE_DIR OUT_DIR -> prints the median seconds of five rebuilds
-and the process's peak memory in MB,
-each after one more sentence is added to one announcement, as `serve` rebuilds: with the cache in
-memory, told by the file watcher which file changed. (The first build, not measured, fills the memory.)
+Usage: python bench/preview_edit.py SITE_DIR OUT_DIR -> prints the median seconds of the rebuilds
+after one more sentence is added to an announcement (five), after its title changed (three: its
+page of the index shows it) and after a page was added (three: every later page of the index moves),
+then the process's peak memory in MB. Rebuilds are as `serve` makes them: with the cache in memory,
+told by the file watcher which file changed. (The first build, not measured, fills the memory.)
 """
 
 from __future__ import annotations
 
+import re
 import resource
 import statistics
 import sys
@@ -30,17 +32,40 @@ def main() -> None:
     build(options, cache)
     settle_memory()
     edited = site / "content/en/announcements/page-00002.md"
-    times = []
-    for number in range(5):
-        edited.write_text(edited.read_text(encoding="utf-8") + f"\nA sentence more ({number}).\n", encoding="utf-8")
+    original = edited.read_text(encoding="utf-8")
+    added = site / "content/en/announcements"
+
+    def rebuild(path: Path) -> float:
         started = time.perf_counter()
         # What the file watcher reports after the save.
-        report = build(options, cache, frozenset({str(edited.absolute())}))
-        times.append(time.perf_counter() - started)
+        report = build(options, cache, frozenset({str(path.absolute())}))
+        seconds = time.perf_counter() - started
         settle_memory()
         assert report.rendered >= 1
+        return seconds
+
+    def text_edit(number: int) -> float:
+        edited.write_text(edited.read_text(encoding="utf-8") + f"\nA sentence more ({number}).\n", encoding="utf-8")
+        return rebuild(edited)
+
+    def title_edit(number: int) -> float:
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(re.sub(r"^title: .*$", f'title: "A new title ({number})"', text, count=1, flags=re.M))
+        return rebuild(edited)
+
+    def page_added(number: int) -> float:
+        new = added / f"added-{number}.md"
+        new.write_text(original.replace("title: ", f"title: Added {number} ", 1), encoding="utf-8")
+        return rebuild(new)
+
+    text = statistics.median(text_edit(number) for number in range(5))
+    title = statistics.median(title_edit(number) for number in range(3))
+    page = statistics.median(page_added(number) for number in range(3))
+    edited.write_text(original, encoding="utf-8")
+    for number in range(3):
+        (added / f"added-{number}.md").unlink()
     # The server's process holds the cache and what it learnt: its peak memory, in MB.
-    print(statistics.median(times), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(text, title, page, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 if __name__ == "__main__":

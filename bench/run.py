@@ -87,7 +87,9 @@ def bench(size: int, work: Path) -> dict[str, float | None]:
         "unchanged": unchanged,
         "one_edit": one_edit,
         "preview_edit": float(preview.stdout.split()[0]),
-        "preview_mb": float(preview.stdout.split()[1]),
+        "preview_title": float(preview.stdout.split()[1]),
+        "preview_added": float(preview.stdout.split()[2]),
+        "preview_mb": float(preview.stdout.split()[3]),
         "peak_mb": max(peak, edit_peak),
         "hugo": hugo_cold,
     }
@@ -104,7 +106,8 @@ def main() -> None:
         ratio = f"{result['cold'] / hugo:.1f}×" if hugo else "-"
         print(
             f"{size} per language: cold {result['cold']:.2f} s, no change {result['unchanged']:.2f} s, "
-            f"one edit {result['one_edit']:.2f} s (preview {result['preview_edit']:.2f} s, "
+            f"one edit {result['one_edit']:.2f} s (preview: text {result['preview_edit']:.2f} s, "
+            f"title {result['preview_title']:.2f} s, page added {result['preview_added']:.2f} s, "
             f"{result['preview_mb']:.0f} MB), "
             f"peak {result['peak_mb']:.0f} MB, "
             f"Hugo {hugo:.2f} s ({ratio})"
@@ -127,15 +130,15 @@ def main() -> None:
         "with links, lists and a table. Each build is `python build.py` in its own process (start-up included).",
         "Made by `python bench/run.py " + " ".join(map(str, sizes)) + "`.",
         "",
-        "| pages per language | cold | no change | one file edited | preview, one edit | peak memory "
-        "| preview's memory | Hugo cold | cold / Hugo |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| pages per language | cold | no change | one file edited | preview: text edited | title edited "
+        "| page added | peak memory | preview's memory | Hugo cold | cold / Hugo |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for size, result in rows:
         hugo = result["hugo"]
         lines.append(
             f"| {size} | {result['cold']:.2f} s | {result['unchanged']:.2f} s | {result['one_edit']:.2f} s | "
-            f"{result['preview_edit']:.2f} s | "
+            f"{result['preview_edit']:.2f} s | {result['preview_title']:.2f} s | {result['preview_added']:.2f} s | "
             f"{result['peak_mb']:.0f} MB | {result['preview_mb']:.0f} MB | "
             + (f"{hugo:.2f} s | {result['cold'] / hugo:.1f}× |" if hugo else "- | - |")
         )
