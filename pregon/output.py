@@ -158,20 +158,24 @@ PATCH_SHARE = 20
 published site one by one; more, and the whole new site is swapped in at once."""
 
 
-def publish(folder: Path, out_dir: Path, placed: list[Placed], published: Mapping[str, str] | None) -> None:
+def publish(
+    folder: Path, out_dir: Path, placed: list[Placed], published: Mapping[str, str] | None, patch_always: bool = False
+) -> None:
     """Make the site in `folder` (with the unchanged published files it left out) the one in `out_dir`.
 
     An edit changes few files: each is moved into place, an atomic rename, and files no longer made are
     removed, so the cost follows the change, not the size of the site. A large change builds the
     complete site beside the old one (linking unchanged files) and swaps the two folders at once.
-    Either way nothing is touched until the whole build has succeeded.
+    Either way nothing is touched until the whole build has succeeded. `patch_always`: for the preview,
+    which only its author reads (after the build), files are always moved in one by one: a page added
+    near the top of a long list moves hundreds of files, and linking thousands costs a second.
     """
     out_dir = out_dir.absolute()
     changed = [item for item in placed if item.staged]
     made_now = {item.path for item in placed}
     if published is not None and out_dir.is_dir():
         removed = sorted(path for path in published if path not in made_now)
-        if len(changed) + len(removed) <= max(PATCH_LIMIT, len(placed) // PATCH_SHARE):
+        if patch_always or len(changed) + len(removed) <= max(PATCH_LIMIT, len(placed) // PATCH_SHARE):
             _patch(folder, out_dir, changed, removed)
             return
     made: set[Path] = set()

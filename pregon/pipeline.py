@@ -137,7 +137,7 @@ def build(
             begun = time.perf_counter()
             placed = write_outputs(rendered.outputs, config.static_dir, destination)
             forget_build(cache_dir, options.out_dir)
-            publish(folder, options.out_dir, placed, published)
+            publish(folder, options.out_dir, placed, published, patch_always=options.preview)
         except PublishedFileMissing as exc:
             raise BuildFailed(
                 [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]

@@ -181,6 +181,11 @@ class Renderer:
         # What every link's answer is made from (_resolver): the site's pages and addresses, and the
         # address the site is published at.
         self._link_table = cache_key("links", self.site.link_table, self.config.base_url)
+        changes = self.site.link_changes
+        # The link table of the site the last build of this process made, if this one only added pages to it.
+        self._tables_since = (
+            (cache_key("links", changes.since, self.config.base_url), changes.added) if changes is not None else None
+        )
 
     def _environment(
         self, loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache, catalog: LanguageCatalog
@@ -688,7 +693,13 @@ class Renderer:
                 asked, rendered = cached
             page_key = self.keys.of_page(group, page, key, asked, self._printed_editions(group))
             self.cache.pages[page.output_path] = _KnownPage(
-                self._inputs_of(group, page), self._link_table, key, asked, rendered, page_key
+                self._inputs_of(group, page),
+                self._link_table,
+                key,
+                asked,
+                rendered,
+                page_key,
+                self._probes(page, asked),
             )
         self._converted[page.output_path] = rendered
         self._page_keys[page.output_path] = page_key
@@ -728,12 +739,22 @@ class Renderer:
         if not isinstance(known, _KnownPage) or known.inputs != self._inputs_of(group, page):
             return None
         if known.link_table != self._link_table:
-            # A page was added, renamed or removed: this one is as it was if its links get the same answers.
-            cached = self.cache.markdown_result(known.markdown_key, self._resolver(page), self._link_table)
-            if cached is None or cached[0] != known.asked:
-                return None
+            # A page was added, renamed or removed: this one is as it was if its links get the same answers,
+            # which they do without asking if pages were only added, at none of the paths they look at.
+            since = self._tables_since
+            if since is not None and known.link_table == since[0] and known.probes.isdisjoint(since[1]):
+                if known.markdown_key in self.cache.markdown:
+                    self.cache.confirm_links(known.markdown_key, self._link_table)
+            else:
+                cached = self.cache.markdown_result(known.markdown_key, self._resolver(page), self._link_table)
+                if cached is None or cached[0] != known.asked:
+                    return None
             self.cache.pages[page.output_path] = known._replace(link_table=self._link_table)
         return known.markdown_key, known.rendered, known.page_key
+
+    def _probes(self, page: Page, asked: LinkResolution) -> frozenset[str]:
+        """Every path the answers to the page's links were looked up at (see Site.link_probes)."""
+        return frozenset(probe for target, _ in asked for probe in self.site.link_probes(page.source.path, target))
 
     @staticmethod
     def _placed(output: Output | Unchanged | Placed, destination: Destination) -> Output | Unchanged | Placed:
@@ -763,6 +784,7 @@ class Renderer:
             asked,
             work.rendered,
             work.page_key,
+            self._probes(page, asked),
         )
         if work.link_answers is None:
             # Found in the worker's copy of the cache, its links confirmed under this build's table.
@@ -930,6 +952,8 @@ class _KnownPage(NamedTuple):
     asked: LinkResolution
     rendered: Rendered
     page_key: str
+    probes: frozenset[str]
+    """Where its links' answers were looked up (Site.link_probes)."""
 
 
 class _PageWork(NamedTuple):

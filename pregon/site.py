@@ -82,6 +82,8 @@ class Site:
     """section_pages' answers: every list, feed and index asks for them, some more than once."""
     known_link_table: str = field(default="", repr=False, compare=False)
     """link_table, when it is known to be that of an earlier site with the same pages and addresses."""
+    link_changes: LinkChanges | None = field(default=None, repr=False, compare=False)
+    """What may answer a link differently than on the site the last build of this process made."""
 
     def group(self, key: tuple[str, str]) -> PageGroup:
         return self.groups_by_key[key]
@@ -121,21 +123,42 @@ class Site:
         return [page for group in self.groups for page in group.pages]
 
     def find_linked_source(self, from_path: str, target: str) -> SourcePage | None:
-        """The source a relative `.md` link in `from_path` points to, in any language's folder."""
+        """The source a relative `.md` link in `from_path` points to, in any language's folder: the
+        first of link_probes that is a source."""
         wanted = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), target))
         if wanted in self.sources_by_path:
             return self.sources_by_path[wanted]
+        for candidate in self._other_languages(from_path, wanted):
+            if candidate in self.sources_by_path:
+                return self.sources_by_path[candidate]
+        return None
+
+    def link_probes(self, from_path: str, target: str) -> tuple[str, ...]:
+        """Every path find_linked_source looks at for this link: its answer changes only if a source
+        appears at, leaves or moves from one of them, or the page found there changes address."""
+        wanted = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), target))
+        return (wanted, *self._other_languages(from_path, wanted))
+
+    def _other_languages(self, from_path: str, wanted: str) -> list[str]:
         # An author who copied the English text keeps English file names; a page with the same
         # path in another language folder is the same page.
         content_prefix = posixpath.dirname(posixpath.dirname(posixpath.dirname(from_path)))
         relative = posixpath.relpath(wanted, content_prefix) if wanted.startswith(content_prefix) else ""
         parts = relative.split("/")
-        if len(parts) == 3:
-            for code in self.config.language_codes:
-                candidate = posixpath.join(content_prefix, code, parts[1], parts[2])
-                if candidate in self.sources_by_path:
-                    return self.sources_by_path[candidate]
-        return None
+        if len(parts) != 3:
+            return []
+        return [posixpath.join(content_prefix, code, parts[1], parts[2]) for code in self.config.language_codes]
+
+
+@dataclass(frozen=True)
+class LinkChanges:
+    """How a site differs from an earlier one, for links: only by `added` sources, every earlier
+    source being where it was, in the same page, and every earlier page at the same address. A link
+    whose probes (Site.link_probes) are none of the added paths then gets the same answer on both."""
+
+    since: str
+    """The earlier site's link table."""
+    added: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -184,14 +207,32 @@ def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...], previ
     problems.extend(_url_collisions(groups))
     if any(problem.is_error for problem in problems):
         return SiteResult(None, tuple(problems))
-    site = Site(
-        config,
-        tuple(groups),
-        {source.path: source for source in sources},
-        {group.key: group for group in groups},
-        sources,
-    )
+    by_path = {source.path: source for source in sources}
+    groups_by_key = {group.key: group for group in groups}
+    changes = _link_changes(previous, config, by_path, groups_by_key) if previous is not None else None
+    site = Site(config, tuple(groups), by_path, groups_by_key, sources, link_changes=changes)
     return SiteResult(site, tuple(problems))
+
+
+def _link_changes(
+    previous: Site,
+    config: SiteConfig,
+    sources_by_path: dict[str, SourcePage],
+    groups_by_key: dict[tuple[str, str], PageGroup],
+) -> LinkChanges | None:
+    """The sources added since `previous`, if that is all that changed for links (see LinkChanges)."""
+    if previous.config.language_codes != config.language_codes:
+        return None
+    for path, source in previous.sources_by_path.items():
+        now = sources_by_path.get(path)
+        if now is None or now.key != source.key:
+            return None
+    for key, group in previous.groups_by_key.items():
+        now_group = groups_by_key.get(key)
+        if now_group is None or [page.url for page in now_group.pages] != [page.url for page in group.pages]:
+            return None
+    added = frozenset(path for path in sources_by_path if path not in previous.sources_by_path)
+    return LinkChanges(previous.link_table, added)
 
 
 def _patched(previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...]) -> Site | None:

@@ -11,9 +11,11 @@ import pytest
 
 from pregon import output, pipeline
 from pregon.cache import BuildCache
+from pregon.content import SourcePage
 from pregon.errors import BuildFailed
 from pregon.last_build import CACHE_FOLDER, input_fingerprint, read_last_build
 from pregon.pipeline import BuildOptions, build
+from pregon.site import Site
 
 from .conftest import MINIMAL_CONFIG, SiteTree, page
 
@@ -76,6 +78,17 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
         (tree.root / "content/en/announcements/news.md").rename(tree.root / "content/en/announcements/update.md"),
         edit(tree, "content/en/faq/what.md", "news.md", "update.md"),
         edit(tree, "content/es/faq/que.md", "news.md", "update.md"),
+    ),
+    "page added": lambda tree: tree.write(
+        {"content/en/announcements/extra.md": page("Extra", date="2020-01-03", body="See [what](../faq/what.md).")}
+    ),
+    # que.md's link to news.md found the English file; a Spanish file of that name is another page.
+    "page added where a link looked (the link now leads to it)": lambda tree: tree.write(
+        {
+            "content/es/announcements/news.md": page(
+                "Aviso local", translation_key="aviso-local", slug="aviso-local", date="2020-01-05"
+            )
+        }
     ),
     "translation added": lambda tree: tree.write(
         {"content/es/announcements/aviso.md": page("Aviso", translation_key="news", date="2020-01-02")}
@@ -242,6 +255,35 @@ def test_a_title_edit_renders_again_the_page_of_the_index_that_lists_it_not_the_
     # each language, and the English feed (the home, landing and search pages show only the newest).
     assert rendered == 5
     assert total > 40
+
+
+def test_in_one_process_adding_a_page_looks_up_only_the_links_that_could_lead_to_it(
+    site_tree: Callable[..., SiteTree], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = site_tree(FILES, config=MINIMAL_CONFIG)
+    kept = BuildCache()
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    build(options, kept)
+    looked_up: list[str] = []
+    find = Site.find_linked_source
+
+    def counting(self: Site, from_path: str, target: str) -> SourcePage | None:
+        looked_up.append(from_path)
+        return find(self, from_path, target)
+
+    monkeypatch.setattr(Site, "find_linked_source", counting)
+    for change in ("page added", "page added where a link looked (the link now leads to it)"):
+        looked_up.clear()
+        files_before = snapshot(tree)
+        CHANGES[change](tree)
+        build(options, kept, watched(files_before, snapshot(tree)))
+        if change == "page added":
+            # The new page's own link (read in English, and in Spanish in its untranslated edition).
+            assert set(looked_up) == {"content/en/announcements/extra.md"}
+        else:
+            # The two questions link to news.md, which is looked for in every language's folder (the
+            # Spanish one found the English file); other.md's link to what.md is not looked up again.
+            assert set(looked_up) == {"content/en/faq/what.md", "content/es/faq/que.md"}
 
 
 def test_records_left_by_an_interrupted_save_are_not_trusted(
