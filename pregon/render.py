@@ -699,7 +699,6 @@ class Renderer:
                 asked,
                 rendered,
                 page_key,
-                self._probes(page, asked),
             )
         self._converted[page.output_path] = rendered
         self._page_keys[page.output_path] = page_key
@@ -739,18 +738,29 @@ class Renderer:
         if not isinstance(known, _KnownPage) or known.inputs != self._inputs_of(group, page):
             return None
         if known.link_table != self._link_table:
-            # A page was added, renamed or removed: this one is as it was if its links get the same answers,
-            # which they do without asking if pages were only added, at none of the paths they look at.
-            since = self._tables_since
-            if since is not None and known.link_table == since[0] and known.probes.isdisjoint(since[1]):
+            # A page was added, renamed or removed: this one is as it was if its links get the same answers.
+            confirmed = self._links_confirmed(page, known)
+            if confirmed is None:
+                return None
+            known = self.cache.pages[page.output_path] = confirmed
+        return known.markdown_key, known.rendered, known.page_key
+
+    def _links_confirmed(self, page: Page, known: _KnownPage) -> _KnownPage | None:
+        """`known` under this build's link table, if the page's links still get the answers it was made
+        with: found without asking when pages were only added since, at none of the paths they look at."""
+        since = self._tables_since
+        if since is not None and known.link_table == since[0]:
+            # Where its links look depends on their targets and the languages, which have not changed.
+            probes = known.probes if known.probes is not None else self._probes(page, known.asked)
+            known = known._replace(probes=probes)
+            if probes.isdisjoint(since[1]):
                 if known.markdown_key in self.cache.markdown:
                     self.cache.confirm_links(known.markdown_key, self._link_table)
-            else:
-                cached = self.cache.markdown_result(known.markdown_key, self._resolver(page), self._link_table)
-                if cached is None or cached[0] != known.asked:
-                    return None
-            self.cache.pages[page.output_path] = known._replace(link_table=self._link_table)
-        return known.markdown_key, known.rendered, known.page_key
+                return known._replace(link_table=self._link_table)
+        cached = self.cache.markdown_result(known.markdown_key, self._resolver(page), self._link_table)
+        if cached is None or cached[0] != known.asked:
+            return None
+        return known._replace(link_table=self._link_table)
 
     def _probes(self, page: Page, asked: LinkResolution) -> frozenset[str]:
         """Every path the answers to the page's links were looked up at (see Site.link_probes)."""
@@ -784,7 +794,6 @@ class Renderer:
             asked,
             work.rendered,
             work.page_key,
-            self._probes(page, asked),
         )
         if work.link_answers is None:
             # Found in the worker's copy of the cache, its links confirmed under this build's table.
@@ -952,8 +961,9 @@ class _KnownPage(NamedTuple):
     asked: LinkResolution
     rendered: Rendered
     page_key: str
-    probes: frozenset[str]
-    """Where its links' answers were looked up (Site.link_probes)."""
+    probes: frozenset[str] | None = None
+    """Where its links' answers were looked up (Site.link_probes), found when first needed: only a
+    process that builds again after a page was added needs them."""
 
 
 class _PageWork(NamedTuple):
