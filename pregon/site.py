@@ -143,7 +143,12 @@ class Site:
         # An author who copied the English text keeps English file names; a page with the same
         # path in another language folder is the same page.
         content_prefix = posixpath.dirname(posixpath.dirname(posixpath.dirname(from_path)))
-        relative = posixpath.relpath(wanted, content_prefix) if wanted.startswith(content_prefix) else ""
+        if wanted.startswith(content_prefix + "/"):
+            # What relpath would say, without its cost: `wanted` is normalised, so what follows the
+            # prefix has no `..` in it (links are looked up by the ten thousand on a large site).
+            relative = wanted[len(content_prefix) + 1 :]
+        else:
+            relative = posixpath.relpath(wanted, content_prefix) if wanted.startswith(content_prefix) else ""
         parts = relative.split("/")
         if len(parts) != 3:
             return []
