@@ -873,13 +873,13 @@ class Renderer:
         """The search index of a language's translated pages, in the order the search page lists them,
         patched from the one the last build of this process made when there is one."""
         previous = self.cache.search.get(language.code)
-        documents = []
+        documents: list[search.SearchDocument] = []
         for section in SECTIONS:
             for page in self.site.section_pages(language.code, section):
                 if page.is_fallback:
                     continue
                 text = (page.url, page.source.title, page.source.summary, self._converted[page.output_path].words)
-                known = previous.known_document(*text) if previous is not None else None
+                known = previous.known_document(*text, number=len(documents)) if previous is not None else None
                 documents.append(known or search.document(*text))
         published = self.keys.previous.digests if self.keys.previous is not None else None
         outputs, index = search.build_index(language.code, documents, previous, published)
@@ -901,11 +901,20 @@ class Renderer:
         """A digest of everything _sitemap_entries reads: each group's translated pages, their
         addresses and last changes, and the address of its original (the x-default)."""
         hasher = hashlib.sha256()
+        known, self.cache.sitemap = self.cache.sitemap, {}
         for group in self.site.groups:
+            # A process that builds again and again keeps each unchanged group's object: digested once.
+            before = known.get(group.key)
+            if before is not None and before[0] is group:
+                self.cache.sitemap[group.key] = before
+                hasher.update(before[1])
+                continue
             parts = [group.page(group.original.lang).url]
             for page in group.translated:
                 parts += (page.lang, page.url, str(page.source.last_changed))
-            hasher.update("\0".join(parts).encode("utf-8", "surrogatepass") + b"\1")
+            digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).digest()
+            self.cache.sitemap[group.key] = (group, digest)
+            hasher.update(digest)
         return hasher.hexdigest()
 
     def _sitemap_entries(self) -> list[dict[str, Any]]:

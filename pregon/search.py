@@ -99,8 +99,18 @@ class SearchIndex:
     digests: Mapping[str, str]
     """Output path -> sha256 of the bytes this index made for it."""
 
-    def known_document(self, url: str, title: str, summary: str, body_words: str) -> SearchDocument | None:
-        """This index's document for a page, if the page is as it was."""
+    def known_document(
+        self, url: str, title: str, summary: str, body_words: str, number: int = -1
+    ) -> SearchDocument | None:
+        """This index's document for a page, if the page is as it was. `number`: where the page is
+        now; it is looked for there first, as pages seldom move (a look-up table of every page is
+        made only when one has)."""
+        if 0 <= number < len(self.documents):
+            found = self.documents[number]
+            if (found.url, found.title, found.summary, found.text_words) == (url, title, summary, body_words):
+                return found
+            if found.url == url:
+                return None  # the same page, changed
         return self._by_text.get((url, title, summary, body_words))
 
     @functools.cached_property

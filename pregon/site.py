@@ -29,7 +29,8 @@ class Page:
     url: str
     """The path from the site root, without a leading slash, ending in a slash: `es/anuncios/pars/`."""
 
-    @property
+    # Remembered: every build asks each of thousands of pages, again and again.
+    @functools.cached_property
     def is_fallback(self) -> bool:
         return self.source.lang != self.lang
 
@@ -41,7 +42,7 @@ class Page:
     def key(self) -> tuple[str, str]:
         return self.source.key
 
-    @property
+    @functools.cached_property
     def output_path(self) -> str:
         return self.url + "index.html"
 
