@@ -2,7 +2,7 @@
 
 Usage: python bench/preview_edit.py SITE_DIR OUT_DIR -> prints the median seconds of the rebuilds
 after one more sentence is added to an announcement (five), after its title changed (three: its
-page of the index shows it) and after a page was added (three: every later page of the index moves),
+page of the index shows it) and after a new announcement was added (three: every page of the index moves),
 then the process's peak memory in MB. Rebuilds are as `serve` makes them: with the cache in memory,
 told by the file watcher which file changed. (The first build, not measured, fills the memory.)
 """
@@ -54,8 +54,10 @@ def main() -> None:
         return rebuild(edited)
 
     def page_added(number: int) -> float:
+        # A new announcement, the newest: at the top of its section's index, which moves every page of it.
         new = added / f"added-{number}.md"
-        new.write_text(original.replace("title: ", f"title: Added {number} ", 1), encoding="utf-8")
+        text = original.replace("title: ", f"title: Added {number} ", 1)
+        new.write_text(re.sub(r"^date: .*$", "date: 2026-11-29", text, count=1, flags=re.M), encoding="utf-8")
         return rebuild(new)
 
     text = statistics.median(text_edit(number) for number in range(5))

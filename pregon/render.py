@@ -870,17 +870,21 @@ class Renderer:
         )
 
     def _search_index(self, language: Language) -> list[Output | Unchanged]:
-        """The search index of a language's translated pages, in the order the search page lists them,
-        patched from the one the last build of this process made when there is one."""
+        """The search index of a language's translated pages, from the end of the search page's lists
+        to their start (see search.build_index), patched from the one the last build of this process
+        made when there is one."""
         previous = self.cache.search.get(language.code)
-        documents: list[search.SearchDocument] = []
-        for section in SECTIONS:
-            for page in self.site.section_pages(language.code, section):
-                if page.is_fallback:
-                    continue
-                text = (page.url, page.source.title, page.source.summary, self._converted[page.output_path].words)
-                known = previous.known_document(*text, number=len(documents)) if previous is not None else None
-                documents.append(known or search.document(*text))
+        texts = [
+            (page.url, page.source.title, page.source.summary, self._converted[page.output_path].words)
+            for section in SECTIONS
+            for page in self.site.section_pages(language.code, section)
+            if not page.is_fallback
+        ]
+        texts.reverse()
+        documents = [
+            (previous.known_document(*text, number=number) if previous is not None else None) or search.document(*text)
+            for number, text in enumerate(texts)
+        ]
         published = self.keys.previous.digests if self.keys.previous is not None else None
         outputs, index = search.build_index(language.code, documents, previous, published)
         self.cache.search[language.code] = index

@@ -25,7 +25,8 @@ from .output import Output, Unchanged
 SEARCH_FOLDER = "search-index"
 PAGES_PER_BLOCK = 50
 """Titles and summaries are stored in blocks of this many pages, fetched only for the results shown."""
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
+"""2: pages are numbered from the end of the site's lists (see build_index)."""
 
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
@@ -131,12 +132,16 @@ def build_index(
     """The index files of one language: words by their first two letters, and page blocks.
 
     A page's number is its place in `documents`; each word lists the numbers of the pages that use it,
-    doubled, plus one where the word is in the title (so `7` is page 3, in its title).
+    doubled, plus one where the word is in the title (so `7` is page 3, in its title). The caller gives
+    the pages from the end of the site's lists to their start (the newest announcement last), so that
+    a new announcement is a page added at the end, which renumbers no other; search.js shows pages of
+    equal score from the highest number down, in the order of the lists.
 
-    With `previous`, the index of the same pages in the same order as an earlier build made it, only
-    the words and blocks of the pages that changed are made again; every other file is Unchanged if
-    `published` (path -> sha256 of the published file) shows that the published file is the one
-    `previous` made. The bytes are the same either way.
+    With `previous`, the index an earlier build made of the same pages in the same order (or of the
+    first of them, when pages were added at the end), only the words and blocks of the pages that
+    changed or were added are made again; every other file is Unchanged if `published` (path ->
+    sha256 of the published file) shows that the published file is the one `previous` made. The bytes
+    are the same either way.
     """
     documents = tuple(documents)
     changed = _changed_pages(documents, previous)
@@ -149,10 +154,11 @@ def build_index(
         redo_shards, redo_blocks, made_before = set(shards), set(range(_blocks(documents))), {}
     else:
         postings, shards, redo_shards = _patched(documents, previous, changed)
+        known = len(previous.documents)
         redo_blocks = {
             number // PAGES_PER_BLOCK
             for number in changed
-            if _shown(documents[number]) != _shown(previous.documents[number])
+            if number >= known or _shown(documents[number]) != _shown(previous.documents[number])
         }
         made_before = dict(previous.digests)
     published = published or {}
@@ -185,7 +191,7 @@ def build_index(
             functools.partial(block, number * PAGES_PER_BLOCK),
         )
     about = {"format": INDEX_FORMAT, "pages": len(documents), "pages_per_block": PAGES_PER_BLOCK}
-    add(f"{folder}/index.json", False, lambda: about)
+    add(f"{folder}/index.json", True, lambda: about)  # tiny, and its page count changes as pages are added
     return outputs, SearchIndex(language, documents, postings, shards, digests)
 
 
@@ -198,18 +204,20 @@ def _postings(documents: Sequence[SearchDocument]) -> dict[str, list[int]]:
 
 
 def _changed_pages(documents: Sequence[SearchDocument], previous: SearchIndex | None) -> list[int] | None:
-    """The numbers of the pages that differ from `previous`; None if the pages or their order changed."""
-    if previous is None or len(previous.documents) != len(documents):
+    """The numbers of the pages that differ from `previous` or were added after its last one; None if
+    pages were removed or moved."""
+    if previous is None or len(previous.documents) > len(documents):
         return None
     changed = []
-    for number, (before, now) in enumerate(zip(previous.documents, documents, strict=True)):
+    # `documents` may go on after the last of `previous`: pages added at the end.
+    for number, (before, now) in enumerate(zip(previous.documents, documents, strict=False)):
         if before is now:
             continue
         if before.url != now.url:
             return None
         if before != now:
             changed.append(number)
-    return changed
+    return changed + list(range(len(previous.documents), len(documents)))
 
 
 def _patched(
@@ -221,7 +229,8 @@ def _patched(
     shards = dict(previous.shards)
     redo: set[str] = set()
     for number in changed:
-        before, now = previous.documents[number], documents[number]
+        before = previous.documents[number] if number < len(previous.documents) else _NO_PAGE
+        now = documents[number]
         for word in before.words | now.words:
             old = number * 2 + (word in before.title_words) if word in before.words else None
             new = number * 2 + (word in now.title_words) if word in now.words else None
@@ -242,6 +251,10 @@ def _patched(
                 if not shards[name]:
                     del shards[name]
     return postings, shards, redo
+
+
+_NO_PAGE = SearchDocument("", "", "", frozenset(), frozenset())
+"""What a page added after the last one of an earlier index replaces: no words."""
 
 
 def _blocks(documents: Sequence[SearchDocument]) -> int:

@@ -62,8 +62,9 @@ async function find(query, base) {
       found.push([page, rest.reduce((total, scores) => total + scores.get(page), score)]);
     }
   }
-  // Best score first; among equals, the order of the site's lists (newest announcements first).
-  found.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  // Best score first; among equals, the order of the site's lists (newest announcements first), which
+  // is from the highest page number down: pages are numbered from the end of the lists.
+  found.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
   const about = await fetchJson(new URL("index.json", base));
   const shown = found.slice(0, MAX_RESULTS).map(([page]) => page);
   const blocks = await Promise.all(

@@ -112,6 +112,24 @@ def test_a_patched_index_is_the_index_made_anew() -> None:
     assert f"search-index/en/words/{shard_name('zzonly')}.json" not in _files(patched, published)
 
 
+def test_pages_added_at_the_end_renumber_no_other_page() -> None:
+    documents = [document(f"en/p{n}/", f"Page {n}", "S", f"common word{n}") for n in range(2 * PAGES_PER_BLOCK - 1)]
+    outputs, index = build_index("en", documents)
+    published = _files(outputs, {})
+    digests = {path: hashlib.sha256(content).hexdigest() for path, content in published.items()}
+    # Two new announcements: the first fills the last block, the second starts a new one.
+    added = [*documents, document("en/new1/", "New one", "S", "common fresh"), document("en/new2/", "Two", "S", "x")]
+    patched, _ = build_index("en", added, index, digests)
+    assert _files(patched, published) == _files(build_index("en", added)[0], {})
+    redone = {output.path for output in patched if isinstance(output, Output)}
+    assert "search-index/en/pages/0.json" not in redone
+    assert {"search-index/en/pages/1.json", "search-index/en/pages/2.json", "search-index/en/index.json"} <= redone
+    assert f"search-index/en/words/{shard_name('word1')}.json" not in redone
+    assert f"search-index/en/words/{shard_name('fresh')}.json" in redone
+    words = json.loads(_files(patched, published)[f"search-index/en/words/{shard_name('common')}.json"])
+    assert words["common"] == [number * 2 for number in range(len(added) - 1)]
+
+
 def test_an_index_is_made_anew_when_the_published_file_is_not_the_one_it_made() -> None:
     documents = [document(f"en/p{n}/", f"Page {n}", "S", f"word{n}") for n in range(10)]
     _, index = build_index("en", documents)
