@@ -62,8 +62,9 @@ class BuildCache:
     """In memory only: what each page of the last build was made from and its key (Renderer._known_page)."""
     listed: dict[tuple[str, str], bytes] = field(default_factory=dict)
     """In memory only: a digest of what lists show of each source, by its path and file id."""
-    sitemap: dict[tuple[str, str], tuple[Any, bytes]] = field(default_factory=dict)
-    """In memory only: a digest of what the sitemap shows of each page group, with the group it is of."""
+    sitemap: dict[tuple[str, str], tuple[Any, bytes, tuple[str, ...]]] = field(default_factory=dict)
+    """In memory only: a digest of what the sitemaps show of each page group, with the group it is of and
+    the languages whose sitemaps show it."""
     search: dict[str, Any] = field(default_factory=dict)
     """In memory only: each language's search index as the last build made it (search.SearchIndex)."""
     records: RecordMemory = field(default_factory=dict)

@@ -891,52 +891,73 @@ class Renderer:
         return outputs
 
     def _sitemap(self) -> Iterator[Output | Unchanged | Placed]:
+        """A sitemap per language, and at the root an index of them (as search engines read a
+        multilingual site): adding a page changes the sitemap of its language only, and no sitemap
+        comes near the protocol's 50,000 addresses as the site grows."""
         default = self.config.language(self.config.default_language)
+        codes = self.config.language_codes
         yield self._listing(
             default,
-            "sitemap.xml",
+            "sitemap_index.xml",
             "sitemap.xml",
             (),
-            (self._sitemap_digest(),),
-            lambda: {"entries": sorted(self._sitemap_entries(), key=lambda entry: entry["url"])},
+            codes,
+            lambda: {"sitemaps": [self.absolute(f"{code}/sitemap.xml") for code in codes]},
+        )
+        digests = self._sitemap_digests()
+        for language in self.config.languages:
+            yield self._language_sitemap(language, digests[language.code])
+
+    def _language_sitemap(self, language: Language, digest: str) -> Output | Unchanged:
+        return self._listing(
+            language,
+            "sitemap.xml",
+            f"{language.code}/sitemap.xml",
+            (),
+            (digest,),
+            lambda: {"entries": sorted(self._sitemap_entries(language.code), key=lambda entry: entry["url"])},
         )
 
-    def _sitemap_digest(self) -> str:
-        """A digest of everything _sitemap_entries reads: each group's translated pages, their
-        addresses and last changes, and the address of its original (the x-default)."""
-        hasher = hashlib.sha256()
+    def _sitemap_digests(self) -> dict[str, str]:
+        """For each language, a digest of everything _sitemap_entries reads: the groups with a page
+        translated into it, their translated pages, addresses and last changes, and the address of
+        their original (the x-default)."""
+        hashers = {code: hashlib.sha256() for code in self.config.language_codes}
         known, self.cache.sitemap = self.cache.sitemap, {}
         for group in self.site.groups:
             # A process that builds again and again keeps each unchanged group's object: digested once.
             before = known.get(group.key)
-            if before is not None and before[0] is group:
-                self.cache.sitemap[group.key] = before
-                hasher.update(before[1])
-                continue
-            parts = [group.page(group.original.lang).url]
-            for page in group.translated:
-                parts += (page.lang, page.url, str(page.source.last_changed))
-            digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).digest()
-            self.cache.sitemap[group.key] = (group, digest)
-            hasher.update(digest)
-        return hasher.hexdigest()
+            if before is None or before[0] is not group:
+                parts = [group.page(group.original.lang).url]
+                for page in group.translated:
+                    parts += (page.lang, page.url, str(page.source.last_changed))
+                digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).digest()
+                before = (group, digest, tuple(page.lang for page in group.translated))
+            self.cache.sitemap[group.key] = before
+            for code in before[2]:
+                hashers[code].update(before[1])
+        return {code: hasher.hexdigest() for code, hasher in hashers.items()}
 
-    def _sitemap_entries(self) -> list[dict[str, Any]]:
+    def _sitemap_entries(self, code: str) -> list[dict[str, Any]]:
+        """The language's translated pages (an untranslated page's canonical address is its original's)
+        and its home, each with the addresses of its translations."""
         entries: list[dict[str, Any]] = []
         for group in self.site.groups:
             translated = group.translated
+            if code not in [page.lang for page in translated]:
+                continue
             alternates = self._alternates(
                 {page.lang: page.url for page in translated}, group.page(group.original.lang).url
             )
-            entries.extend(
-                {"url": self.absolute(page.url), "lastmod": _last_changed(page), "alternates": alternates}
-                for page in translated
-            )
-        for language in self.config.languages:
-            homes = {other.code: f"{other.code}/" for other in self.config.languages}
             entries.append(
-                {"url": self.absolute(homes[language.code]), "lastmod": None, "alternates": self._alternates(homes, "")}
+                {
+                    "url": self.absolute(group.page(code).url),
+                    "lastmod": _last_changed(group.page(code)),
+                    "alternates": alternates,
+                }
             )
+        homes = {other.code: f"{other.code}/" for other in self.config.languages}
+        entries.append({"url": self.absolute(homes[code]), "lastmod": None, "alternates": self._alternates(homes, "")})
         return entries
 
     def _robots(self) -> Iterator[Output | Unchanged | Placed]:

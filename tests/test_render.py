@@ -225,8 +225,22 @@ def test_atom_feed_and_sitemap(built: SiteTree) -> None:
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "es"
     entry = feed.find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}link").get("href") == "https://www.example.org/pregon/es/anuncios/fin-del-acuerdo-pars/"
-    sitemap = etree.parse(str(built.out / "sitemap.xml")).getroot()
-    urls = {url.findtext(f"{SITEMAP}loc"): url for url in sitemap.findall(f"{SITEMAP}url")}
+    # The root sitemap is an index of one sitemap per language, each listing that language's pages.
+    index = etree.parse(str(built.out / "sitemap.xml")).getroot()
+    assert [loc.text for loc in index.findall(f"{SITEMAP}sitemap/{SITEMAP}loc")] == [
+        "https://www.example.org/pregon/en/sitemap.xml",
+        "https://www.example.org/pregon/es/sitemap.xml",
+    ]
+    robots = (built.out / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "Sitemap: https://www.example.org/pregon/sitemap.xml" in robots
+    urls = {}
+    for code in ("en", "es"):
+        sitemap = etree.parse(str(built.out / code / "sitemap.xml")).getroot()
+        listed = [url.findtext(f"{SITEMAP}loc") for url in sitemap.findall(f"{SITEMAP}url")]
+        # A sitemap may only list addresses below its own folder.
+        assert listed and all(url.startswith(f"https://www.example.org/pregon/{code}/") for url in listed)
+        urls.update({url.findtext(f"{SITEMAP}loc"): url for url in sitemap.findall(f"{SITEMAP}url")})
+    assert len(urls) == 2 + 8  # each language's home and its four pages
     faq = urls["https://www.example.org/pregon/es/preguntas-frecuentes/que-es-pars/"]
     alternates = {link.get("hreflang"): link.get("href") for link in faq.findall(f"{XHTML}link")}
     assert alternates == {
@@ -288,7 +302,14 @@ def test_untranslated_page_falls_back_with_a_notice(
     # Hreflang alternates only name real translations, and the sitemap leaves out fallbacks.
     alternates = {link.get("hreflang") for link in english.findall(".//head/link[@hreflang]")}
     assert alternates == {"en", "x-default"}
-    assert "es/guias/only-english" not in (tree.out / "sitemap.xml").read_text()
+    spanish_sitemap = etree.parse(str(tree.out / "es/sitemap.xml")).getroot()
+    spanish_locs = [loc.text for loc in spanish_sitemap.iter(f"{SITEMAP}loc")]
+    assert "https://www.example.org/es/guias/otra/" in spanish_locs
+    assert not [loc for loc in spanish_locs if "only-english" in loc]
+    english_sitemap = etree.parse(str(tree.out / "en/sitemap.xml")).getroot()
+    assert "https://www.example.org/en/guides/only-english/" in [
+        loc.text for loc in english_sitemap.iter(f"{SITEMAP}loc")
+    ]
 
 
 @pytest.mark.parametrize(
