@@ -114,6 +114,11 @@ class OutputKeys:
         """What every page in language `code` is made from besides its own data (see _base_key)."""
         return self._base_key(code, "page.html")
 
+    def fragment_base(self, code: str, template: str) -> bytes:
+        """What a fragment of `template` rendered in language `code` is made from besides its data: for
+        an output with a part in each language (the landing and 404 pages)."""
+        return self._base_key(code, template)
+
     def kept(self, code: str, here: str, key: str) -> Unchanged | None:
         """The published file, if the last build made it under this same key and it is still there."""
         (digest,) = self.kept_digests([(code, here, key)])

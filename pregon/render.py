@@ -323,6 +323,11 @@ class Renderer:
         self.fresh += 1
         return Output(here, text.encode("utf-8"))
 
+    def _fragment_bases(self, template: str) -> tuple[bytes, ...]:
+        """For an output with a part rendered from `template` in each language: each language's
+        catalog and that template, which the output's own key (in one language) does not cover."""
+        return tuple(self.keys.fragment_base(code, template) for code in self.config.language_codes)
+
     def _render_fragment(self, language: Language, template: str, here: str, **context: Any) -> Markup:
         environment = self.environments[language.code]
         return Markup(environment.get_template(template).render(here=here, **context))
@@ -356,7 +361,7 @@ class Renderer:
             "landing.html",
             here,
             [page for pages in latest for page in pages],
-            tuple(len(pages) for pages in latest),
+            (tuple(len(pages) for pages in latest), self._fragment_bases("landing_column.html")),
             lambda: {
                 "columns": [
                     self._render_fragment(
@@ -384,7 +389,7 @@ class Renderer:
             "404.html",
             here,
             (),
-            (),
+            (self._fragment_bases("not_found_column.html"),),
             lambda: {
                 "columns": [
                     self._render_fragment(language, "not_found_column.html", here, home=f"{root}{language.code}/")

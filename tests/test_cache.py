@@ -100,6 +100,24 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
     "catalog edited": lambda tree: edit(
         tree, "translations/es/LC_MESSAGES/messages.po", 'msgstr "Idioma"', 'msgstr "Lengua"'
     ),
+    # The landing and 404 pages hold a column per language, each rendered in its own language.
+    "catalog string of the landing and 404 pages' Spanish columns edited": lambda tree: (
+        edit(
+            tree,
+            "translations/es/LC_MESSAGES/messages.po",
+            'msgstr "Leer en %(language)s"',
+            'msgstr "Lea en %(language)s"',
+        ),
+        edit(
+            tree,
+            "translations/es/LC_MESSAGES/messages.po",
+            'msgstr "Página no encontrada"',
+            'msgstr "No se encontró la página"',
+        ),
+    ),
+    "landing page's column template edited": lambda tree: edit(
+        tree, "templates/landing_column.html", '<p><a class="button"', '<p class="read"><a class="button"'
+    ),
     "site.yaml edited": lambda tree: edit(tree, "site.yaml", "faq: preguntas-frecuentes", "faq: preguntas"),
     "static file edited": lambda tree: (tree.root / "static/style.css").write_text("body { color: #000; }\n"),
     "page deleted": lambda tree: (tree.root / "content/en/announcements/other.md").unlink(),
@@ -229,11 +247,12 @@ def test_a_catalog_change_renders_again_the_files_in_that_language(site_tree: Ca
     rendered, total = rendered_after(
         tree, lambda tree: edit(tree, "translations/es/LC_MESSAGES/messages.po", 'msgstr "Idioma"', 'msgstr "Lengua"')
     )
-    # Every Spanish page, and the Spanish sitemap (made in the Spanish environment); no Spanish feed
-    # (there is no Spanish announcement), and nothing of the search index (which is not rendered).
+    # Every Spanish page, the Spanish sitemap (made in the Spanish environment), and the landing and 404
+    # pages (each has a Spanish column); no Spanish feed (there is no Spanish announcement), and nothing
+    # of the search index (which is not rendered).
     spanish = [path for path in hashes(tree.out) if path.startswith("es/") and not path.startswith("es/feed")]
     assert "es/sitemap.xml" in spanish
-    assert rendered == len([path for path in spanish if path.endswith(".html")]) + 1
+    assert rendered == len([path for path in spanish if path.endswith(".html")]) + 1 + 2
     assert rendered < total
 
 
