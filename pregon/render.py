@@ -181,11 +181,13 @@ class Renderer:
         # What every link's answer is made from (_resolver): the site's pages and addresses, and the
         # address the site is published at.
         self._link_table = cache_key("links", self.site.link_table, self.config.base_url)
+        # If this site only adds pages to the one the last build of this process made: that site's link
+        # table, and the paths of the pages added (see _links_confirmed).
         changes = self.site.link_changes
-        # The link table of the site the last build of this process made, if this one only added pages to it.
-        self._tables_since = (
-            (cache_key("links", changes.since, self.config.base_url), changes.added) if changes is not None else None
+        self._link_table_before = (
+            cache_key("links", changes.since, self.config.base_url) if changes is not None else None
         )
+        self._pages_added = changes.added if changes is not None else frozenset()
 
     def _environment(
         self, loader: jinja2.BaseLoader, compiled: jinja2.BytecodeCache, catalog: LanguageCatalog
@@ -753,12 +755,11 @@ class Renderer:
     def _links_confirmed(self, page: Page, known: _KnownPage) -> _KnownPage | None:
         """`known` under this build's link table, if the page's links still get the answers it was made
         with: found without asking when pages were only added since, at none of the paths they look at."""
-        since = self._tables_since
-        if since is not None and known.link_table == since[0]:
+        if known.link_table == self._link_table_before:
             # Where its links look depends on their targets and the languages, which have not changed.
             probes = known.probes if known.probes is not None else self._probes(page, known.asked)
             known = known._replace(probes=probes)
-            if probes.isdisjoint(since[1]):
+            if probes.isdisjoint(self._pages_added):
                 if known.markdown_key in self.cache.markdown:
                     self.cache.confirm_links(known.markdown_key, self._link_table)
                 return known._replace(link_table=self._link_table)
