@@ -4,8 +4,8 @@ An output's key is a digest of its template (with every template it includes), i
 catalog, the site's settings, pregon's and its libraries' versions, and its data. If the last build
 published a file under the same key, that file is kept as it is. A page's key is made from what its
 data is made from (its group's files, its converted Markdown and link answers, its printed editions),
-which is much cheaper than making the data; the key of a list, feed or sitemap, from how the site's
-pages are listed (Renderer._listing_digest).
+which is much cheaper than making the data; the key of a list, feed or sitemap, from the entries it
+shows (Renderer._listing).
 """
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ class OutputKeys:
         self._group_identities: dict[tuple[str, str], bytes] = {}
 
     def of_listing(self, code: str, template: str, here: str, listed: bytes) -> str:
-        """The key of an output made from the configuration and from `listed`, a digest of how the
-        site's pages are listed (Renderer._listing_digest)."""
+        """The key of an output made from the configuration and from `listed`, a digest of the entries
+        it shows and whatever else of the site it uses (Renderer._shown_digest)."""
         hasher = hashlib.sha256(self._base_key(code, template))
         hasher.update(here.encode("utf-8", "surrogatepass") + b"\0" + listed)
         return hasher.hexdigest()

@@ -414,7 +414,7 @@ class Renderer:
                     (section, self._links(here, pages)) for section, pages in zip(SECTIONS, shown, strict=True)
                 ],
                 "section_urls": {
-                    section: relative_url(here, f"{language.code}/{language.segment(section)}/") for section in SECTIONS
+                    section: relative_url(here, section_index_url(language, section, 1)) for section in SECTIONS
                 },
                 "alternates": self._alternates(homes, ""),
                 "canonical": self.absolute(homes[language.code]),
@@ -515,7 +515,7 @@ class Renderer:
             content_language=self.config.language(page.source.lang),
             questions=rendered.questions,
             json_ld=json_ld,
-            section_url=relative_url(here, f"{language.code}/{language.segment(page.section)}/"),
+            section_url=relative_url(here, section_index_url(language, page.section, 1)),
             alternates=[] if page.is_fallback else self._alternates(translated, original.url),
             canonical=self.absolute(original.url if page.is_fallback else page.url),
             noindex=page.is_fallback,
