@@ -13,9 +13,9 @@ import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from .content import SourcePage
 from .errors import Problem, error
-from .markdown import MarkdownRenderer, Rendered
+from .front_matter import SourcePage
+from .markdown import Converted, MarkdownConverter
 from .site import Site
 
 VAGUE_LINK_TEXTS = frozenset(
@@ -44,10 +44,10 @@ VAGUE_LINK_TEXTS = frozenset(
 def check_site(
     site: Site, check_external: bool = False, fetch_status: Callable[[str], int | None] | None = None
 ) -> list[Problem]:
-    markdown = MarkdownRenderer()
-    rendered: dict[str, Rendered] = {}
+    markdown = MarkdownConverter()
+    rendered: dict[str, Converted] = {}
     for source in site.sources_by_path.values():
-        rendered[source.path] = markdown.render(source, lambda target: ("#", "#"))
+        rendered[source.path] = markdown.convert(source, lambda target: ("#", "#"))
     problems: list[Problem] = []
     for source in site.sources_by_path.values():
         problems += _page_problems(site, source, rendered)
@@ -57,7 +57,7 @@ def check_site(
     return problems
 
 
-def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Rendered]) -> list[Problem]:
+def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted]) -> list[Problem]:
     problems = []
     page = rendered[source.path]
     for link in page.links:
@@ -152,7 +152,7 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Rendered]
     return problems
 
 
-def _structure_problems(site: Site, rendered: dict[str, Rendered]) -> list[Problem]:
+def _structure_problems(site: Site, rendered: dict[str, Converted]) -> list[Problem]:
     problems = []
     for group in site.groups:
         if group.key[0] not in ("faq", "guides"):
@@ -175,12 +175,12 @@ def _structure_problems(site: Site, rendered: dict[str, Rendered]) -> list[Probl
     return problems
 
 
-def _sections(page: Rendered) -> list[str]:
+def _sections(page: Converted) -> list[str]:
     return [heading.anchor for heading in page.headings if heading.level == 2]
 
 
 def _external_problems(
-    site: Site, rendered: dict[str, Rendered], fetch_status: Callable[[str], int | None]
+    site: Site, rendered: dict[str, Converted], fetch_status: Callable[[str], int | None]
 ) -> list[Problem]:
     problems = []
     checked: dict[str, int | None] = {}

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from . import i18n_commands
 from .errors import BuildFailed, Problem, format_problem, sorted_problems
-from .last_build import CACHE_FOLDER, BuildOptions, unchanged_build
+from .last_build import CACHE_FOLDER, unchanged_build
+from .options import BuildOptions
 
 # The commands' own modules (and the pipeline, with Markdown, Jinja2, Babel and WeasyPrint) are imported
 # inside each command: a build with nothing to do then answers before loading any of them.
@@ -111,15 +112,16 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     from . import serve
     from .cache import load_cache, save_cache
+    from .memory import PreviewMemory
     from .pipeline import build
 
     # Kept in memory while the server runs, so that a rebuild after each save neither reads nor writes it.
     cache_folder = site_dir / CACHE_FOLDER
-    cache = load_cache(cache_folder)
+    memory = PreviewMemory(load_cache(cache_folder))
 
     def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
         options = BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)
-        return list(build(options, cache, changed).warnings)
+        return list(build(options, memory, changed).warnings)
 
     preview = serve.PreviewServer(
         site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
@@ -131,7 +133,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("Stopped.", file=sys.stderr)
         finally:
-            save_cache(cache_folder, cache)
+            save_cache(cache_folder, memory.cache)
     return 0
 
 

@@ -11,7 +11,6 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
@@ -175,7 +174,7 @@ def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> 
     return ConfigResult(config, tuple(problems))
 
 
-def _parse_language(item: Any, line: int, shown: str, problems: list[Problem]) -> Language | None:
+def _parse_language(item: object, line: int, shown: str, problems: list[Problem]) -> Language | None:
     if not isinstance(item, Mapping):
         problems.append(error(shown, line, "each language must be a set of `key: value` lines (code, name, ...)"))
         return None

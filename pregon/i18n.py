@@ -7,11 +7,12 @@ a page, and a msgstr carrying markup its msgid lacks is refused at load time.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel.dates import format_date
@@ -38,49 +39,34 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 @dataclass(frozen=True)
 class LanguageCatalog:
-    """The interface strings of one language, with a record of those a render asked for but lacked."""
+    """The interface strings of one language, and its ways of writing dates, sizes and lists."""
 
     language: Language
     translations: NullTranslations
     translated_ids: frozenset[str]
     path: str
-    missing: set[str] = field(default_factory=set, compare=False)
-    """Filled while rendering: msgids the templates used that this catalog does not translate."""
     digest: str = ""
     """Of the catalog file's bytes: an output is rendered again when the catalog it used changed."""
-    missing_since: set[str] = field(default_factory=set, compare=False)
-    """Missing msgids noted since the renderer last emptied it: what one output used."""
-    _messages: dict[str, Markup] = field(default_factory=dict, compare=False, repr=False)
-    """gettext's answers: every page asks for the same few dozen strings."""
-    _dates: dict[datetime.date, str] = field(default_factory=dict, compare=False, repr=False)
-    """Dates as format_date wrote them: a list of 2,000 pages shows hundreds of dates, many of them twice,
-    and Babel takes tens of microseconds for each."""
+    untranslated: frozenset[str] = frozenset()
+    """The msgids of the site's messages.pot that this catalog does not translate: reported whether or not
+    a template asks for them in this build (a date that no page has yet)."""
 
     @property
     def needs_translation(self) -> bool:
         return not self.language.locale.startswith(MESSAGES_LANGUAGE)
 
+    def lacks(self, message: str) -> bool:
+        """Whether asking for this msgid shows it untranslated, in English."""
+        return self.needs_translation and message not in self.translated_ids
+
     def gettext(self, message: str) -> Markup:
-        self._note(message)
-        translated = self._messages.get(message)
-        if translated is None:
-            translated = self._messages[message] = escape(self.translations.gettext(message))
-        return translated
+        return escape(self.translations.gettext(message))
 
     def ngettext(self, singular: str, plural: str, count: int) -> Markup:
-        self._note(singular)
         return escape(self.translations.ngettext(singular, plural, count))
 
-    def _note(self, message: str) -> None:
-        if self.needs_translation and message not in self.translated_ids:
-            self.missing.add(message)
-            self.missing_since.add(message)
-
     def format_date(self, date: datetime.date) -> str:
-        written = self._dates.get(date)
-        if written is None:
-            written = self._dates[date] = format_date(date, format="long", locale=self.language.locale)
-        return written
+        return format_date(date, format="long", locale=self.language.locale)
 
     def format_size(self, size: int) -> str:
         """A file size for readers deciding whether to download: `38 KB`, `1,2 MB`."""
@@ -117,9 +103,9 @@ def load_catalogs(config: SiteConfig) -> CatalogResult:
         if catalog is not None:
             catalogs[language.code] = catalog
     # Strings the templates use only in some cases (a date that no page has yet) are reported too.
-    for catalog in catalogs.values():
+    for code, catalog in catalogs.items():
         if catalog.needs_translation:
-            catalog.missing.update(expected - catalog.translated_ids)
+            catalogs[code] = dataclasses.replace(catalog, untranslated=frozenset(expected - catalog.translated_ids))
     return CatalogResult(catalogs, tuple(problems))
 
 

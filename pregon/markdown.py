@@ -19,8 +19,8 @@ import lxml.html
 import nh3
 from cmarkgfm.cmark import Options
 
-from .content import SourcePage, slugify
 from .errors import Problem, error, warning
+from .front_matter import SourcePage, slugify
 from .search import words_of_html
 
 LinkResolver = Callable[[str], tuple[str, str] | None]
@@ -136,7 +136,7 @@ class Image:
 
 
 @dataclass(frozen=True)
-class Rendered:
+class Converted:
     html: str
     headings: tuple[Heading, ...]
     questions: tuple[Question, ...]
@@ -148,7 +148,7 @@ class Rendered:
     cached with the conversion, and kept as one string because the cache loads one string fast."""
 
 
-class MarkdownRenderer:
+class MarkdownConverter:
     """Markdown (CommonMark with GitHub's tables, strikethrough and autolinks) -> safe HTML.
 
     cmark-gfm does the parsing, in C and about forty times faster than a pure-Python parser; it
@@ -157,12 +157,12 @@ class MarkdownRenderer:
     URL schemes removed, and the line marks dropped.
     """
 
-    def render(self, source: SourcePage, resolve: LinkResolver) -> Rendered:
+    def convert(self, source: SourcePage, resolve: LinkResolver) -> Converted:
         raw_html = cmarkgfm.markdown_to_html_with_extensions(
             source.body, options=_CMARK_OPTIONS, extensions=_EXTENSIONS
         )
         if not raw_html.strip():
-            return Rendered("", (), (), (), (), (), "")
+            return Converted("", (), (), (), (), (), "")
         root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
         problems: list[Problem] = []
         headings: list[Heading] = []
@@ -240,7 +240,7 @@ class MarkdownRenderer:
                 )
         questions = _questions(html) if source.section == "faq" else ()
         words = " ".join(sorted(words_of_html(html)))
-        return Rendered(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words)
+        return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words)
 
 
 def _anchor_heading(element: lxml.html.HtmlElement, taken: set[str]) -> Heading:

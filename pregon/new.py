@@ -15,8 +15,8 @@ import jinja2
 import yaml
 
 from .config import SECTIONS, SiteConfig
-from .content import slugify
 from .errors import Problem, did_you_mean, error
+from .front_matter import slugify
 from .i18n import LanguageCatalog
 from .site import Site
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,9 +101,8 @@ class Destination:
     """Where outputs go: the folder being built, and the published site whose unchanged files it reuses."""
 
     folder: Path
-    previous: Path | None = None
-    published: Mapping[str, str] | None = None
-    """Output path -> sha256 of the file the last build published in `previous`."""
+    published: Callable[[str, str], bool] | None = None
+    """Whether the published file at a path has the bytes of a sha256 (last_build.PublishedSite.has)."""
     made: set[Path] = field(default_factory=set)
     """Folders this process created (or found) in `folder`."""
 
@@ -118,12 +117,7 @@ class Destination:
         if isinstance(output, Unchanged):
             return Placed(output.path, output.digest, staged=False)
         digest = hashlib.sha256(output.content).hexdigest()
-        if (
-            self.previous is not None
-            and self.published is not None
-            and self.published.get(output.path) == digest
-            and (self.previous / output.path).is_file()
-        ):
+        if self.published is not None and self.published(output.path, digest):
             return Placed(output.path, digest, staged=False)
         target = self.folder / output.path
         if target.parent not in self.made:

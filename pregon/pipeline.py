@@ -7,43 +7,48 @@ stage found an error, so the published folder only ever changes to a complete, c
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from .cache import BuildCache, RecordMemory, load_cache, save_cache
+from .cache import SavedCache, load_cache, save_cache
 from .config import SiteConfig, load_config
-from .content import load_content
+from .content import ContentMemory, load_content
 from .errors import BuildFailed, Problem, Severity, error
+from .fingerprint import input_fingerprint
 from .i18n import load_catalogs
-from .keys import PreviousBuild
 from .last_build import (
     CACHE_FOLDER,
-    BuildOptions,
-    BuildReport,
+    LastBuild,
+    OutputRecords,
+    PublishedSite,
     forget_build,
-    input_fingerprint,
+    new_build_id,
     read_last_build,
+    read_output_records,
     remember_build,
     unchanged_report,
 )
+from .memory import PreviewMemory
+from .options import BuildOptions, BuildReport
 from .output import Destination, PublishedFileMissing, check_paths, publish, staged_site, write_outputs
-from .pdf import load_engine, prune_cache
-from .render import Renderer
+from .printed import load_engine, prune_cache
+from .render import render_site
 from .site import Site, link_translations
+
+__all__ = ["BuildOptions", "BuildReport", "build", "load_site", "require_site"]
 
 
 def build(
-    options: BuildOptions, kept_cache: BuildCache | None = None, changed: frozenset[str] | None = None
+    options: BuildOptions, memory: PreviewMemory | None = None, changed: frozenset[str] | None = None
 ) -> BuildReport:
     """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then.
 
-    `kept_cache`: a cache the caller keeps in memory between builds (the preview server) and saves
-    itself, instead of one read from and written to the disk by each build. `changed`: with it, the
-    absolute paths of the inputs that a file watcher saw change since the last build of this process.
+    `memory`: what a process that builds again and again (the preview server) keeps between builds,
+    and whose cache it saves itself, instead of one read from and written to the disk by each build.
+    `changed`: with it, the absolute paths of the inputs that a file watcher saw change since the last
+    build of this process.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -55,33 +60,36 @@ def build(
     # Nothing changed since the last build into this folder: the site there is already this one.
     begun = time.perf_counter()
     cache_dir = options.site_dir / CACHE_FOLDER
-    memory = kept_cache.records if kept_cache is not None else None
-    previous = read_last_build(cache_dir, options.out_dir, memory=memory)
+    records = memory.records if memory is not None else None
+    last = read_last_build(cache_dir, options.out_dir, records)
     # The inputs `changed` is counted from: those the last build of this process found.
-    since = kept_cache.walk.digest if kept_cache is not None else ""
-    inputs = input_fingerprint(options, previous, kept_cache.walk if kept_cache is not None else None, changed)
+    since = memory.walk.digest if memory is not None else ""
+    inputs = input_fingerprint(
+        options, last.last_inputs if last is not None else None, memory.walk if memory is not None else None, changed
+    )
+    if memory is not None and inputs is not None:
+        memory.walk = inputs.walked
     stage("fingerprint", begun)
-    unchanged = unchanged_report(options, inputs, previous)
-    # A process that keeps its cache and has not built yet learns the site by building it, so that
-    # its next builds (after an edit) find every page in memory.
-    learning = kept_cache is not None and not kept_cache.pages
-    if unchanged is not None and not learning:
+    unchanged = unchanged_report(options, inputs, last)
+    if unchanged is not None and (memory is None or memory.built):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started, stage_seconds=timings)
 
     begun = time.perf_counter()
-    if kept_cache is not None:
-        kept_cache.used.clear()
-    cache = kept_cache if kept_cache is not None else load_cache(cache_dir)
+    if memory is not None:
+        memory.cache.used.clear()
+    cache = memory.cache if memory is not None else load_cache(cache_dir)
     stage("cache", begun)
-    config, site = load_site(
+    loaded = load_site(
         options.site_dir,
         options.content_dir,
         problems,
         stage,
         cache,
+        memory,
         inputs.hashes if inputs is not None else None,
         (changed, since, inputs.digest) if inputs is not None and changed is not None else None,
     )
+    config, site = loaded
     if config is None:
         raise BuildFailed(problems)
     problems.extend(_output_folder_problems(config, options.out_dir))
@@ -102,33 +110,28 @@ def build(
         else (None, [])
     )
     problems.extend(pdf_problems)
+    out_dir = options.out_dir.absolute()
     published = (
-        previous.get("outputs")
-        if previous is not None and previous.get("out_dir") == str(options.out_dir.absolute())
-        else None
-    )
-    reusable = (
-        PreviousBuild(
-            options.out_dir.absolute(), published, _render_records(cache_dir, options.out_dir, previous, memory)
-        )
-        if published is not None and previous is not None
+        PublishedSite(out_dir, last.outputs, read_output_records(cache_dir, options.out_dir, last, records))
+        if last is not None and last.out_dir == str(out_dir)
         else None
     )
     # Pages are written as they are rendered, by every worker process, into a folder beside the
     # published one; it replaces the published one only if the whole build succeeds.
     with staged_site(options.out_dir) as folder:
-        destination = Destination(folder, options.out_dir.absolute() if published is not None else None, published)
-        renderer = Renderer(
-            site,
-            catalogs.catalogs,
-            pdf_engine,
-            preview=options.preview,
-            cache=cache,
-            previous=reusable,
-            destination=destination,
-        )
+        destination = Destination(folder, published.has if published is not None else None)
         try:
-            rendered = renderer.render_all()
+            rendered = render_site(
+                site,
+                catalogs.catalogs,
+                cache,
+                pdf_engine=pdf_engine,
+                preview=options.preview,
+                published=published,
+                destination=destination,
+                link_probes=memory.link_probes if memory is not None else None,
+                search_before=memory.search if memory is not None else None,
+            )
             problems.extend(rendered.problems)
             problems.extend(check_paths(rendered.outputs, config.static_dir))
             stage("render", begun)
@@ -137,18 +140,26 @@ def build(
             begun = time.perf_counter()
             placed = write_outputs(rendered.outputs, config.static_dir, destination)
             forget_build(cache_dir, options.out_dir)
-            publish(folder, options.out_dir, placed, published, patch_always=options.preview)
+            publish(
+                folder,
+                options.out_dir,
+                placed,
+                published.digests if published is not None else None,
+                patch_always=options.preview,
+            )
         except PublishedFileMissing as exc:
             raise BuildFailed(
                 [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]
             ) from exc
         stage("write", begun)
-    output_hashes = {item.path: item.digest for item in placed}
+    if memory is not None:
+        memory.search = dict(rendered.search)
+        memory.built = True
 
     begun = time.perf_counter()
     if pdf_engine is not None:
         prune_cache(pdf_engine)
-    if kept_cache is None:
+    if memory is None:
         save_cache(cache_dir, cache)
     per_language = Counter(page.lang for page in site.pages())
     untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
@@ -156,29 +167,22 @@ def build(
         pages_per_language={code: per_language.get(code, 0) for code in config.language_codes},
         untranslated_per_language={code: untranslated.get(code, 0) for code in config.language_codes},
         files_written=len(rendered.outputs),
-        rendered=rendered.fresh,
+        rendered=rendered.rendered,
         warnings=tuple(problem for problem in problems if problem.severity is Severity.WARNING),
         seconds=0.0,
         stage_seconds={},
     )
-    build_id = f"{time.time_ns()}-{os.getpid()}"
-    remember_build(
-        cache_dir,
-        options.out_dir,
-        {
-            "inputs": inputs.digest if inputs is not None else "",
-            "files": inputs.files if inputs is not None else {},
-            "taken_ns": inputs.taken_ns if inputs is not None else 0,
-            "report": report,
-            "outputs": output_hashes,
-            "out_dir": str(options.out_dir.absolute()),
-            "build": build_id,
-        },
-        memory=memory,
+    build_id = new_build_id()
+    record = LastBuild(
+        inputs.digest if inputs is not None else "",
+        inputs.files if inputs is not None else {},
+        inputs.taken_ns if inputs is not None else 0,
+        report,
+        {item.path: item.digest for item in placed},
+        str(out_dir),
+        build_id,
     )
-    remember_build(
-        cache_dir, options.out_dir, {"build": build_id, "records": dict(rendered.records)}, "rendered", memory
-    )
+    remember_build(cache_dir, options.out_dir, record, OutputRecords(build_id, rendered.records), records)
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
@@ -188,13 +192,15 @@ def load_site(
     content_dir: Path | None,
     problems: list[Problem],
     stage: Callable[[str, float], None] = lambda name, begun: None,
-    cache: BuildCache | None = None,
+    cache: SavedCache | None = None,
+    memory: PreviewMemory | None = None,
     file_hashes: dict[str, str] | None = None,
     watched: tuple[frozenset[str], str, str] | None = None,
 ) -> tuple[SiteConfig | None, Site | None]:
     """The front of the pipeline, shared by every command: configuration, content, translations linked.
 
     Every problem found is added to `problems`; the site is None when any of them is an error.
+    `memory`: what the last build of this process found, which it starts from and updates.
     `watched`: what a file watcher saw change, the fingerprint of the inputs it counts from, and that
     of this build's (see load_content).
     """
@@ -208,18 +214,21 @@ def load_site(
 
     begun = time.perf_counter()
     changed, since, inputs = watched if watched is not None else (None, "", "")
-    content = load_content(config, cache, file_hashes, changed, since, inputs)
+    known: ContentMemory | None = memory.content if memory is not None else None
+    content = load_content(config, cache, known, file_hashes, changed, since, inputs)
     problems.extend(content.problems)
+    if memory is not None:
+        memory.content = content.memory
     stage("content", begun)
 
     begun = time.perf_counter()
-    site_result = link_translations(config, content.pages, cache.site if cache is not None else None)
+    site_result = link_translations(config, content.pages, memory.site if memory is not None else None)
     problems.extend(site_result.problems)
     stage("site", begun)
     if any(problem.is_error for problem in problems):
         return config, None
-    if cache is not None:
-        cache.site = site_result.site
+    if memory is not None:
+        memory.site = site_result.site
     return config, site_result.site
 
 
@@ -230,20 +239,6 @@ def require_site(site_dir: Path, content_dir: Path | None = None) -> tuple[SiteC
     if config is None or site is None:
         raise BuildFailed(problems)
     return config, site, problems
-
-
-def _render_records(
-    cache_dir: Path, out_dir: Path, previous: dict[str, Any] | None, memory: RecordMemory | None
-) -> dict[str, Any]:
-    """What each published output was made from, if written by the same build as `previous`.
-
-    The two are saved one after the other; after a build interrupted between them, they would
-    describe different sites, and trusting them could keep a stale file."""
-    rendered = read_last_build(cache_dir, out_dir, "rendered", memory)
-    if previous is None or rendered is None or rendered.get("build") != previous.get("build"):
-        return {}
-    records: dict[str, Any] = rendered.get("records", {})
-    return records
 
 
 def _has_errors(problems: list[Problem], strict: bool) -> bool:

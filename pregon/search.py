@@ -74,7 +74,7 @@ def words_of_html(markup: str) -> frozenset[str]:
 
 
 def document(url: str, title: str, summary: str, body_words: str) -> SearchDocument:
-    """`body_words`: the text's words as Rendered.words keeps them, space-separated."""
+    """`body_words`: the text's words as Converted.words keeps them, space-separated."""
     title_words = words_of(title)
     words = title_words | words_of(summary) | set(body_words.split())
     return SearchDocument(url, title, summary, title_words, words, body_words)
@@ -127,7 +127,7 @@ def build_index(
     language: str,
     documents: Sequence[SearchDocument],
     previous: SearchIndex | None = None,
-    published: Mapping[str, str] | None = None,
+    published: Callable[[str, str], bool] | None = None,
 ) -> tuple[list[Output | Unchanged], SearchIndex]:
     """The index files of one language: words by their first two letters, and page blocks.
 
@@ -139,8 +139,8 @@ def build_index(
 
     With `previous`, the index an earlier build made of the same pages in the same order (or of the
     first of them, when pages were added at the end), only the words and blocks of the pages that
-    changed or were added are made again; every other file is Unchanged if `published` (path ->
-    sha256 of the published file) shows that the published file is the one `previous` made. The bytes
+    changed or were added are made again; every other file is Unchanged if `published` (whether the
+    published file at a path has the bytes of a sha256) says that it is the one `previous` made. The bytes
     are the same either way.
     """
     documents = tuple(documents)
@@ -161,14 +161,13 @@ def build_index(
             if number >= known or _shown(documents[number]) != _shown(previous.documents[number])
         }
         made_before = dict(previous.digests)
-    published = published or {}
     folder = f"{SEARCH_FOLDER}/{language}"
     outputs: list[Output | Unchanged] = []
     digests: dict[str, str] = {}
 
     def add(path: str, redo: bool, data: Callable[[], object]) -> None:
         """One index file: kept if it is the one `previous` made and published, else made from `data()`."""
-        if not redo and path in made_before and published.get(path) == made_before[path]:
+        if not redo and path in made_before and published is not None and published(path, made_before[path]):
             outputs.append(Unchanged(path, made_before[path]))
             digests[path] = made_before[path]
             return

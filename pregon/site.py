@@ -7,15 +7,68 @@ stage is pure: it reads no files and refuses two sources that would produce one 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import posixpath
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .config import SECTIONS, SiteConfig
-from .content import SourcePage
 from .errors import Problem, error
+from .files import fields_identity
+from .front_matter import SourcePage
+
+
+@dataclass(frozen=True)
+class ListedSource:
+    """A source as lists, feeds and the landing page show it: all but its text, so that editing the
+    text of one page renders that page again, not every list it appears in."""
+
+    path: str
+    lang: str
+    section: str
+    title: str
+    summary: str
+    date: datetime.date | None
+    updated: datetime.date | None
+    slug: str
+
+    @property
+    def last_changed(self) -> datetime.date | None:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A page as lists show it."""
+
+    lang: str
+    url: str
+    source: ListedSource
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.source.lang != self.lang
+
+    @functools.cached_property
+    def identity(self) -> bytes:
+        return fields_identity(self)
+
+
+@dataclass(frozen=True)
+class SitemapGroup:
+    """A page in all its languages as the sitemaps show it: its translations and the address of its
+    original (the x-default)."""
+
+    original_url: str
+    translated: tuple[tuple[str, str, datetime.date | None], ...]
+    """(language, address, last changed) of each translated page."""
+
+    @functools.cached_property
+    def identity(self) -> bytes:
+        return fields_identity(self)
 
 
 @dataclass(frozen=True)
@@ -46,6 +99,26 @@ class Page:
     def output_path(self) -> str:
         return self.url + "index.html"
 
+    # Remembered on the page, which a process that builds again and again keeps while it is unchanged.
+    @functools.cached_property
+    def identity(self) -> bytes:
+        return fields_identity(self)
+
+    @functools.cached_property
+    def entry(self) -> Entry:
+        source = self.source
+        listed = ListedSource(
+            source.path,
+            source.lang,
+            source.section,
+            source.title,
+            source.summary,
+            source.date,
+            source.updated,
+            source.slug,
+        )
+        return Entry(self.lang, self.url, listed)
+
 
 @dataclass(frozen=True)
 class PageGroup:
@@ -64,6 +137,15 @@ class PageGroup:
     def translated(self) -> tuple[Page, ...]:
         return tuple(page for page in self.pages if not page.is_fallback)
 
+    @functools.cached_property
+    def identity(self) -> bytes:
+        return fields_identity(self)
+
+    @functools.cached_property
+    def sitemap_entry(self) -> SitemapGroup:
+        translated = tuple((page.lang, page.url, page.source.last_changed) for page in self.translated)
+        return SitemapGroup(self.page(self.original.lang).url, translated)
+
     def is_outdated(self, page: Page) -> bool:
         """A translation made from an earlier version of the original than the one published now."""
         recorded = page.source.translation_of
@@ -79,8 +161,8 @@ class Site:
     groups_by_key: dict[tuple[str, str], PageGroup] = field(repr=False)
     sources: tuple[SourcePage, ...] = field(default=(), repr=False, compare=False)
     """The sources the site was made from, in the order they were given."""
-    _sections: dict[tuple[str, str], tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
-    """section_pages' answers: every list, feed and index asks for them, some more than once."""
+    sections: Mapping[tuple[str, str], tuple[Page, ...]] = field(default_factory=dict, repr=False, compare=False)
+    """(language, section) -> its pages in reading order (see section_pages)."""
     known_link_table: str = field(default="", repr=False, compare=False)
     """link_table, when it is known to be that of an earlier site with the same pages and addresses."""
     link_changes: LinkChanges | None = field(default=None, repr=False, compare=False)
@@ -91,22 +173,7 @@ class Site:
 
     def section_pages(self, lang: str, section: str) -> list[Page]:
         """The pages of a section in a language, in reading order: announcements newest first."""
-        known = self._sections.get((lang, section))
-        if known is None:
-            index = self.config.language_codes.index(lang)
-            pages = [group.pages[index] for group in self.groups if group.key[0] == section]
-            if section == "announcements":
-                pages.sort(
-                    key=lambda page: (
-                        -(page.source.date.toordinal() if page.source.date else 0),
-                        page.source.title.casefold(),
-                        page.url,
-                    )
-                )
-            else:
-                pages.sort(key=lambda page: (page.source.title.casefold(), page.url))
-            known = self._sections[(lang, section)] = tuple(pages)
-        return list(known)
+        return list(self.sections[(lang, section)])
 
     @functools.cached_property
     def link_table(self) -> str:
@@ -216,8 +283,37 @@ def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...], previ
     by_path = {source.path: source for source in sources}
     groups_by_key = {group.key: group for group in groups}
     changes = _link_changes(previous, config, by_path, groups_by_key) if previous is not None else None
-    site = Site(config, tuple(groups), by_path, groups_by_key, sources, link_changes=changes)
+    site = Site(
+        config,
+        tuple(groups),
+        by_path,
+        groups_by_key,
+        sources,
+        _sorted_sections(config, groups),
+        link_changes=changes,
+    )
     return SiteResult(site, tuple(problems))
+
+
+def _sorted_sections(config: SiteConfig, groups: list[PageGroup]) -> dict[tuple[str, str], tuple[Page, ...]]:
+    """Each section's pages in each language, in reading order: announcements newest first, the
+    others by title."""
+    sections: dict[tuple[str, str], tuple[Page, ...]] = {}
+    for index, lang in enumerate(config.language_codes):
+        for section in SECTIONS:
+            pages = [group.pages[index] for group in groups if group.key[0] == section]
+            if section == "announcements":
+                pages.sort(
+                    key=lambda page: (
+                        -(page.source.date.toordinal() if page.source.date else 0),
+                        page.source.title.casefold(),
+                        page.url,
+                    )
+                )
+            else:
+                pages.sort(key=lambda page: (page.source.title.casefold(), page.url))
+            sections[(lang, section)] = tuple(pages)
+    return sections
 
 
 def _link_changes(
@@ -266,19 +362,24 @@ def _patched(previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...]
         pages = tuple(Page(page.lang, replaced.get(page.source.path, page.source), page.url) for page in group.pages)
         new_pages.update((page.url, page) for page in pages)
         groups_by_key[key] = PageGroup(key, replaced.get(group.original.path, group.original), pages)
-    site = Site(
+    groups = [groups_by_key[group.key] if group.key in affected else group for group in previous.groups]
+    # Unless a title or date changed, the lists keep their order: only the replaced pages change in them.
+    sections = (
+        _sorted_sections(config, groups)
+        if reordered
+        else {
+            where: tuple(new_pages.get(page.url, page) for page in pages) for where, pages in previous.sections.items()
+        }
+    )
+    return Site(
         config,
-        tuple(groups_by_key[group.key] if group.key in affected else group for group in previous.groups),
+        tuple(groups),
         {**previous.sources_by_path, **replaced},
         groups_by_key,
         sources,
+        sections,
         known_link_table=previous.link_table,
     )
-    if not reordered:
-        # The lists keep their order: only the replaced pages change in them.
-        for where, pages in previous._sections.items():
-            site._sections[where] = tuple(new_pages.get(page.url, page) for page in pages)
-    return site
 
 
 def _url_collisions(groups: list[PageGroup]) -> list[Problem]:
@@ -305,3 +406,21 @@ def _url_collisions(groups: list[PageGroup]) -> list[Problem]:
             else:
                 seen[folded] = page
     return problems
+
+
+def relative_url(here: str, target: str) -> str:
+    """The link from the file `here` to `target` (a folder ending in `/`, or a file), both from the root.
+
+    Folder links end in `index.html` so that the site also reads when opened from the disk. Both paths
+    are the site's own, without `..`, so plain string work is enough (and far faster than relpath).
+    """
+    if target.endswith("/") or target == "":
+        target += "index.html"
+    here_folders = here.split("/")[:-1]
+    target_parts = target.split("/")
+    common = 0
+    while (
+        common < len(here_folders) and common < len(target_parts) - 1 and here_folders[common] == target_parts[common]
+    ):
+        common += 1
+    return "/".join([".."] * (len(here_folders) - common) + target_parts[common:])

@@ -17,8 +17,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from .config import SiteConfig
-from .content import SourcePage, blob_id
 from .errors import Problem, error
+from .front_matter import SourcePage, blob_id
 from .i18n import MESSAGES_LANGUAGE, catalog_path, message_id, read_catalog, template_ids
 from .site import PageGroup, Site
 

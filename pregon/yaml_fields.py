@@ -9,7 +9,6 @@ what YAML says they are, and validators explain YAML's surprises (`no` is False)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import yaml
 
@@ -18,14 +17,14 @@ from .errors import Problem, error
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class Mapping(dict[Any, Any]):
+class Mapping(dict[object, object]):
     """A YAML mapping that remembers the line of each value and of itself."""
 
     line: int
-    lines: dict[Any, int]
-    raw: dict[Any, str]
+    lines: dict[object, int]
+    raw: dict[object, str]
 
-    def line_of(self, key: Any) -> int:
+    def line_of(self, key: object) -> int:
         return self.lines.get(key, self.line)
 
 
@@ -79,7 +78,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Mappi
     return mapping
 
 
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     # An impossible date such as 2018-02-30 makes PyYAML raise ValueError; keep it as text so that
     # the field's validator can say what is wrong with it.
     try:
@@ -138,7 +137,7 @@ def read_mapping(text: str, path: str, first_line: int = 1, what: str = "this fi
     return YamlResult(value, ())
 
 
-def _yaml_kind(value: Any) -> str:
+def _yaml_kind(value: object) -> str:
     if isinstance(value, list):
         return "list"
     if isinstance(value, str):
@@ -146,7 +145,7 @@ def _yaml_kind(value: Any) -> str:
     return type(value).__name__
 
 
-def yaml_reading(value: Any) -> str | None:
+def yaml_reading(value: object) -> str | None:
     """What YAML turned a plain word into, when it is not text: `no` -> "the yes/no value false"."""
     if isinstance(value, bool):
         return f"the yes/no value {str(value).lower()}"
@@ -159,7 +158,7 @@ def yaml_reading(value: Any) -> str | None:
     return None
 
 
-def describe_yaml_value(value: Any, raw: str | None) -> str:
+def describe_yaml_value(value: object, raw: str | None) -> str:
     """Say what YAML made of a value, for errors about YAML 1.1's surprises."""
     shown = raw if raw is not None else repr(value)
     if value is None:

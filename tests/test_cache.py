@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from pregon import output, pipeline
-from pregon.cache import BuildCache
-from pregon.content import SourcePage
 from pregon.errors import BuildFailed
+from pregon.front_matter import SourcePage
 from pregon.last_build import CACHE_FOLDER, input_fingerprint, read_last_build
+from pregon.memory import PreviewMemory
 from pregon.pipeline import BuildOptions, build
 from pregon.site import Site
 
@@ -147,7 +147,7 @@ def test_an_incremental_build_equals_a_cold_one(
         monkeypatch.setattr(output, "PATCH_SHARE", 1_000_000)
     # "in one process": as the preview server builds, with the cache and what it learnt kept in memory,
     # and told by a watcher which files changed.
-    kept = BuildCache() if publishing == "in one process" else None
+    kept = PreviewMemory() if publishing == "in one process" else None
     tree = site_tree(FILES, config=PAGED_CONFIG)
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out), kept)
     before = hashes(tree.out)
@@ -167,7 +167,7 @@ def test_one_process_building_after_every_change_in_turn_always_equals_a_cold_bu
     """What the preview server does all day: change after change, a failed build among them, each
     rebuild made from what the earlier ones left in memory."""
     tree = site_tree(FILES, config=PAGED_CONFIG)
-    kept = BuildCache()
+    kept = PreviewMemory()
     options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
     build(options, kept)
     last = ["page deleted", "page renamed (links to it move)"]  # the others edit these pages
@@ -177,7 +177,7 @@ def test_one_process_building_after_every_change_in_turn_always_equals_a_cold_bu
         build(options, kept, watched(files_before, snapshot(tree)))
         assert hashes(tree.out) == cold_build(tree, tmp_path), change
         # What the watcher's changes made of the inputs is what walking them all makes.
-        assert read_last_build(tree.root / CACHE_FOLDER, tree.out)["inputs"] == input_fingerprint(options).digest
+        assert read_last_build(tree.root / CACHE_FOLDER, tree.out).inputs == input_fingerprint(options).digest
         if change == "content edited":
             broken = tree.root / "content/en/faq/broken.md"
             broken.write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
@@ -283,7 +283,7 @@ def test_in_one_process_adding_a_page_looks_up_only_the_links_that_could_lead_to
     site_tree: Callable[..., SiteTree], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
-    kept = BuildCache()
+    kept = PreviewMemory()
     options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
     build(options, kept)
     looked_up: list[str] = []
@@ -382,7 +382,7 @@ def test_the_inputs_are_walked_again_when_a_watcher_reports_a_folder_or_a_path_i
     site_tree: Callable[..., SiteTree],
 ) -> None:
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
-    kept = BuildCache()
+    kept = PreviewMemory()
     options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
     build(options, kept)
     tree.write({"content/es/announcements/aviso.md": page("Aviso", translation_key="news", date="2020-01-02")})
@@ -392,7 +392,7 @@ def test_the_inputs_are_walked_again_when_a_watcher_reports_a_folder_or_a_path_i
     edit(tree, "content/en/faq/what.md", "One?", "First?")
     build(options, kept, frozenset({"relative/or/elsewhere.md"}))
     record = read_last_build(tree.root / CACHE_FOLDER, tree.out)
-    assert record is not None and record["inputs"] == input_fingerprint(options).digest
+    assert record is not None and record.inputs == input_fingerprint(options).digest
 
 
 def test_a_process_that_keeps_its_cache_builds_once_for_real_even_if_the_folder_is_up_to_date(
@@ -402,10 +402,10 @@ def test_a_process_that_keeps_its_cache_builds_once_for_real_even_if_the_folder_
     tree = site_tree(FILES, config=MINIMAL_CONFIG)
     options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
     build(options)
-    kept = BuildCache()
+    kept = PreviewMemory()
     first = build(options, kept)
     assert not first.unchanged and first.rendered == 0  # built, every file kept as it was
-    assert kept.pages and kept.site is not None
+    assert kept.built and kept.site is not None
     files_before = snapshot(tree)
     edit(tree, "content/en/announcements/news.md", "Text of", "New text of")
     report = build(options, kept, watched(files_before, snapshot(tree)))

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from pregon.content import parse_page, slugify
 from pregon.errors import Problem
+from pregon.front_matter import parse_page, slugify
 
 from .conftest import BuildRun, SiteTree, page
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from pregon.cli import run
 from pregon.config import Language
-from pregon.content import parse_page, slugify
 from pregon.errors import Problem
+from pregon.front_matter import parse_page, slugify
 from pregon.i18n import read_catalog
 
 from .conftest import MINIMAL_CONFIG, REPO, THEME, parse_html

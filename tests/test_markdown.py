@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pregon.content import SourcePage
 from pregon.errors import Severity
-from pregon.markdown import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, MarkdownRenderer, Rendered
+from pregon.front_matter import SourcePage
+from pregon.markdown import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, Converted, MarkdownConverter
 
 from .conftest import parse_html
 
@@ -29,12 +29,12 @@ def source(body: str, section: str = "guides") -> SourcePage:
     )
 
 
-def render(body: str, section: str = "guides") -> Rendered:
+def render(body: str, section: str = "guides") -> Converted:
     targets = {"other.md": ("../other/index.html", "https://example.org/en/guides/other/")}
-    return MarkdownRenderer().render(source(body, section), targets.get)
+    return MarkdownConverter().convert(source(body, section), targets.get)
 
 
-def body_of(rendered: Rendered):  # type: ignore[no-untyped-def]
+def body_of(rendered: Converted):  # type: ignore[no-untyped-def]
     return parse_html(f"<div id='root'>{rendered.html}</div>".encode()).find(".//div[@id='root']")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 import yaml
 
-from pregon.content import blob_id
+from pregon.front_matter import blob_id
 
 from .conftest import BuildRun, SiteTree, page
 

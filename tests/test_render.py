@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from pregon.render import relative_url
+from pregon.site import relative_url
 
 from .conftest import BuildRun, SiteTree, parse_html
 
@@ -196,7 +196,7 @@ def test_a_long_section_index_continues_on_numbered_pages_in_every_language(
 def test_home_feed_and_search_page_show_the_newest_and_lead_to_the_rest(
     site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
 ) -> None:
-    from pregon.render import FEED_ENTRIES, HOME_ENTRIES
+    from pregon.plans import FEED_ENTRIES, HOME_ENTRIES
 
     from .conftest import MINIMAL_CONFIG, page
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pregon.cache import BuildCache
 from pregon.errors import Problem
+from pregon.memory import PreviewMemory
 from pregon.pipeline import BuildOptions, build
 from pregon.serve import PreviewServer
 
@@ -23,7 +23,7 @@ from .conftest import SiteTree, page, parse_html
 def preview(site_tree: Callable[..., SiteTree]) -> Iterator[tuple[SiteTree, PreviewServer]]:
     tree = site_tree({"content/en/faq/what.md": page("What?", body="## One?\n\nThe first answer.")})
 
-    cache = BuildCache()  # kept in memory, told what changed: as `python build.py serve` builds
+    cache = PreviewMemory()  # kept in memory, told what changed: as `python build.py serve` builds
 
     def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
         return list(build(BuildOptions(site_dir=tree.root, out_dir=out_dir, preview=True), cache, changed).warnings)

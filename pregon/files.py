@@ -1,0 +1,75 @@
+"""The small file and digest helpers every stage shares: one way to write a file safely, to tell whether
+a file is as it was, and to digest plain data.
+
+Nothing here knows about pages or builds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from pathlib import Path
+
+FileStat = tuple[int, int, int]
+"""A file's size, modification time (ns) and inode: equal stats mean a file not touched since."""
+
+
+def stat_of(status: os.stat_result) -> FileStat:
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def file_stat(path: str | Path) -> FileStat:
+    """Raises OSError if there is no such file."""
+    return stat_of(os.stat(path))
+
+
+def atomic_write(path: Path, content: bytes) -> FileStat:
+    """Write `content` to `path` so that a reader sees the old file or the new one, never a part of one:
+    written beside it, then renamed over it. Returns the new file's stat."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(content)
+    written = file_stat(temporary)
+    temporary.replace(path)
+    return written
+
+
+def digest_of(value: object) -> str:
+    """A hex sha256 of plain data (strings, numbers, dates, paths, and tuples and frozen dataclasses of
+    them), whose repr is the same in every process."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def digest_bytes_of(value: object) -> bytes:
+    """digest_of, as 32 bytes: for digests that are only ever fed into other digests."""
+    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).digest()
+
+
+def identity_of(value: object) -> bytes:
+    """A digest of a value made of plain data and of objects that carry their own `identity` (bytes):
+    every field of every dataclass in it counts, so nothing in it can be left out of the digest."""
+    hasher = hashlib.sha256()
+    _feed(hasher, value)
+    return hasher.digest()
+
+
+def fields_identity(value: object) -> bytes:
+    """The identity of a dataclass from all its fields: what an `identity` property returns."""
+    hasher = hashlib.sha256(type(value).__name__.encode())
+    for item in dataclasses.fields(value):  # type: ignore[arg-type]
+        _feed(hasher, getattr(value, item.name))
+    return hasher.digest()
+
+
+def _feed(hasher: hashlib._Hash, value: object) -> None:
+    known = getattr(value, "identity", None)
+    if isinstance(known, bytes):
+        hasher.update(b"i" + known)
+    elif isinstance(value, tuple):
+        hasher.update(b"(%d" % len(value))
+        for item in value:
+            _feed(hasher, item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        hasher.update(b"d" + fields_identity(value))
+    else:
+        hasher.update(b"r" + repr(value).encode("utf-8", "surrogatepass") + b"\0")
