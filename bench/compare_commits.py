@@ -101,6 +101,16 @@ def bump_po(site: Path) -> None:
     edit_line(po, r'^msgstr "(Idioma|[^"]+)"$', lambda match: f'msgstr "{match.group(1)} "')
 
 
+def mark_older(site: Path) -> None:
+    """A translation said to be made from a version of its original that is not the published one."""
+    path = first(site, "content/es/faq/*.md")
+    older = f'translation_of: "{"1" * 40}"'
+    if re.search(r"^translation_of: ", path.read_text(encoding="utf-8"), re.M):
+        edit_line(path, r"^translation_of: .*$", lambda match: older)
+    else:
+        edit_line(path, r"^title: .*$", lambda match: match.group(0) + "\n" + older)
+
+
 CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     ("content edited", lambda site: edit(first(site, "content/en/announcements/*.md"), "\n---\n", "\n---\nNew. ")),
     ("page renamed (links to it move)", rename_linked),
@@ -129,11 +139,11 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
         "static file edited",
         lambda site: (site / "static/style.css").write_text("body { color: #000; }\n", encoding="utf-8"),
     ),
-    ("page deleted", lambda site: sorted(site.glob("content/en/announcements/*.md"))[-1].unlink()),
+    ("page deleted", lambda site: (site / "content/en/announcements/added-by-comparison.md").unlink()),
     (
         "title edited",
         lambda site: edit_line(
-            first(site, "content/en/faq/*.md"), r"^title: (.*)$", lambda m: f"title: {m.group(1)} (new)"
+            first(site, "content/en/faq/*.md"), r"^title: ([\"']?)", lambda m: f"title: {m.group(1)}Updated "
         ),
     ),
     (
@@ -156,12 +166,7 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
             (site / "site.yaml").read_text(encoding="utf-8") + "entries_per_page: 7\n", encoding="utf-8"
         ),
     ),
-    (
-        "translation marked as made from an older original",
-        lambda site: edit_line(
-            first(site, "content/es/faq/*.md"), r"^title: .*$", lambda m: m.group(0) + f'\ntranslation_of: "{"1" * 40}"'
-        ),
-    ),
+    ("translation marked as made from an older original", mark_older),
 ]
 
 
