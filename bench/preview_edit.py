@@ -20,16 +20,17 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pregon.cache import load_cache  # noqa: E402
-from pregon.last_build import CACHE_FOLDER, BuildOptions  # noqa: E402
-from pregon.pipeline import build  # noqa: E402
+from pregon.last_build import CACHE_FOLDER  # noqa: E402
+from pregon.memory import PreviewMemory  # noqa: E402
+from pregon.pipeline import BuildOptions, build  # noqa: E402
 from pregon.serve import settle_memory  # noqa: E402
 
 
 def main() -> None:
     site, out = Path(sys.argv[1]), Path(sys.argv[2])
-    cache = load_cache(site / CACHE_FOLDER)
+    memory = PreviewMemory(load_cache(site / CACHE_FOLDER))
     options = BuildOptions(site_dir=site, out_dir=out, preview=True)
-    build(options, cache)
+    build(options, memory)
     settle_memory()
     edited = site / "content/en/announcements/page-00002.md"
     original = edited.read_text(encoding="utf-8")
@@ -38,7 +39,7 @@ def main() -> None:
     def rebuild(path: Path) -> float:
         started = time.perf_counter()
         # What the file watcher reports after the save.
-        report = build(options, cache, frozenset({str(path.absolute())}))
+        report = build(options, memory, frozenset({str(path.absolute())}))
         seconds = time.perf_counter() - started
         settle_memory()
         assert report.rendered >= 1
