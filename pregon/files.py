@@ -56,9 +56,37 @@ def identity_of(value: object) -> bytes:
 def fields_identity(value: object) -> bytes:
     """The identity of a dataclass from all its fields: what an `identity` property returns."""
     hasher = hashlib.sha256(type(value).__name__.encode())
-    for item in dataclasses.fields(value):  # type: ignore[arg-type]
-        _feed(hasher, getattr(value, item.name))
+    for name in _field_names(type(value)):
+        _feed(hasher, getattr(value, name))
     return hasher.digest()
+
+
+def same_fields(before: object, now: object) -> bool:
+    """Whether two dataclasses of one type have equal fields (by identity where a field carries one): if
+    so they have the same fields_identity, which need not be computed."""
+    if type(before) is not type(now):
+        return False
+    for name in _field_names(type(now)):
+        old, new = getattr(before, name), getattr(now, name)
+        if old is new:
+            continue
+        known = getattr(new, "identity", None)
+        if isinstance(known, bytes) and getattr(old, "identity", None) == known:
+            continue
+        if known is not None or old != new:
+            return False
+    return True
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+"""Each dataclass's field names: dataclasses.fields is slow for the thousands of plans of a build."""
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        names = _FIELD_NAMES[kind] = tuple(item.name for item in dataclasses.fields(kind))
+    return names
 
 
 def _feed(hasher: hashlib._Hash, value: object) -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import NamedTuple
 
 import babel
 import jinja2
@@ -21,17 +22,30 @@ import jinja2
 from .cache import CACHE_FORMAT
 from .config import SiteConfig
 from .environments import Templates
-from .files import digest_bytes_of, fields_identity
+from .files import digest_bytes_of, fields_identity, same_fields
 from .i18n import LanguageCatalog
 from .plans import Plan
+
+
+class KnownKey(NamedTuple):
+    plan: Plan
+    base: bytes
+    key: str
 
 
 class OutputKeys:
     """The keys of one build's outputs."""
 
     def __init__(
-        self, config: SiteConfig, catalogs: Mapping[str, LanguageCatalog], templates: Templates, preview: bool
+        self,
+        config: SiteConfig,
+        catalogs: Mapping[str, LanguageCatalog],
+        templates: Templates,
+        preview: bool,
+        known: MutableMapping[str, KnownKey] | None = None,
     ) -> None:
+        """`known`: the keys an earlier build of this process found, by output path, which it keeps."""
+        self._known = known if known is not None else {}
         self._codes = config.language_codes
         self._catalogs = catalogs
         self._templates = templates
@@ -42,12 +56,24 @@ class OutputKeys:
         self._bases: dict[tuple[str, str], bytes] = {}
 
     def of(self, plan: Plan) -> str:
+        base = self._plan_base(plan)
+        known = self._known.get(plan.path)
+        # A process that builds again and again plans most outputs from the very objects it planned them
+        # from last time: their key is the one found then, without digesting them again.
+        if known is not None and known.base == base and same_fields(known.plan, plan):
+            return known.key
+        key = hashlib.sha256(base + fields_identity(plan)).hexdigest()
+        self._known[plan.path] = KnownKey(plan, base, key)
+        return key
+
+    def _plan_base(self, plan: Plan) -> bytes:
+        if not plan.fragments:
+            return self.base(plan.lang, plan.template)
         hasher = hashlib.sha256(self.base(plan.lang, plan.template))
         for fragment in plan.fragments:
             for code in self._codes:
                 hasher.update(self.base(code, fragment))
-        hasher.update(fields_identity(plan))
-        return hasher.hexdigest()
+        return hasher.digest()
 
     def base(self, lang: str, template: str) -> bytes:
         """Everything but its plan that an output of `template` in language `lang` is made from."""

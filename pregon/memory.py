@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .cache import SavedCache
 from .content import ContentMemory
 from .fingerprint import WalkMemory
+from .incremental import KnownKey
 from .last_build import RecordMemory
 from .search import SearchIndex
 from .site import Site
@@ -32,5 +33,7 @@ class PreviewMemory:
     site: Site | None = None
     link_probes: dict[str, frozenset[str]] = field(default_factory=dict)
     """Where each conversion's links looked, by its key (conversion.py)."""
+    known_keys: dict[str, KnownKey] = field(default_factory=dict)
+    """Each output's plan and key as the last build found them (incremental.py)."""
     search: dict[str, SearchIndex] = field(default_factory=dict)
     """Each language's search index as the last build made it."""

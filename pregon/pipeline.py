@@ -130,6 +130,7 @@ def build(
                 published=published,
                 destination=destination,
                 link_probes=memory.link_probes if memory is not None else None,
+                known_keys=memory.known_keys if memory is not None else None,
                 search_before=memory.search if memory is not None else None,
             )
             problems.extend(rendered.problems)

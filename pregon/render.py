@@ -21,7 +21,7 @@ from .conversion import Conversion, Conversions
 from .environments import MissingStrings, Templates, template_problem
 from .errors import Problem, warning
 from .i18n import LanguageCatalog
-from .incremental import OutputKeys
+from .incremental import KnownKey, OutputKeys
 from .last_build import OutputRecord, PublishedSite
 from .output import Destination, Output, Placed, Unchanged
 from .plans import Download, PagePlan, Plan, plan_lists
@@ -75,12 +75,13 @@ class OutputMaker:
 
 @dataclass(frozen=True)
 class PageResult:
-    """What making one page gave: sent back from a worker process, applied in render_site."""
+    """What making one page gave: sent back from a worker process, applied in render_site. It holds
+    no bytes when the page was written into the destination by the process that rendered it."""
 
-    made: MadeOutput | None
+    output: Made | None
     """None when its template failed (see problems)."""
-    placed: Made | None
-    """The output as placed in the destination (written there, in the worker that rendered it)."""
+    record: OutputRecord | None
+    rendered: bool
     problems: tuple[Problem, ...]
     conversion: Conversion
 
@@ -95,13 +96,16 @@ def render_site(
     published: PublishedSite | None = None,
     destination: Destination | None = None,
     link_probes: MutableMapping[str, frozenset[str]] | None = None,
+    known_keys: MutableMapping[str, KnownKey] | None = None,
     search_before: Mapping[str, search.SearchIndex] | None = None,
 ) -> RenderedSite:
     """Every output of the site. `destination`: where pages are written as soon as they are rendered
-    (by the worker that rendered them); without one, they are returned. `link_probes`, `search_before`:
-    what a process that builds again and again kept from its last build (conversion.py, search.py)."""
+    (by the worker that rendered them); without one, they are returned. `link_probes`, `known_keys`,
+    `search_before`: what a process that builds again and again kept from its last build
+    (conversion.py, incremental.py, search.py)."""
     templates = Templates(site.config, catalogs, cache, preview)
-    maker = OutputMaker(site, OutputKeys(site.config, catalogs, templates, preview), templates, published)
+    keys = OutputKeys(site.config, catalogs, templates, preview, known_keys)
+    maker = OutputMaker(site, keys, templates, published)
     conversions = Conversions(site, cache, link_probes if link_probes is not None else {})
     problems: list[Problem] = []
     outputs: list[Made] = []
@@ -109,11 +113,12 @@ def render_site(
     rendered = 0
     missing: set[tuple[str, str]] = set()
 
-    def take(made: MadeOutput) -> None:
+    def take(output: Made, record: OutputRecord, made_now: bool) -> None:
         nonlocal rendered
-        records[made.output.path] = made.record
-        missing.update(made.record.missing)
-        rendered += made.rendered
+        outputs.append(output)
+        records[output.path] = record
+        missing.update(record.missing)
+        rendered += made_now
 
     for plan in plan_lists(site):
         try:
@@ -121,8 +126,7 @@ def render_site(
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc))
             continue
-        take(made)
-        outputs.append(made.output)
+        take(made.output, made.record, made.rendered)
 
     printed = print_guides(site, templates, pdf_engine)
     problems.extend(printed.problems)
@@ -132,15 +136,13 @@ def render_site(
     results = pages.make_all()
     words: dict[str, str] = {}
     for (_, page), result in zip(pages.order, results, strict=True):
-        conversions.keep(result.conversion)
         words[page.output_path] = result.conversion.converted.words
         # A fallback page repeats its original's text: its original reports the text's problems once.
         if not page.is_fallback:
             problems.extend(result.conversion.converted.problems)
         problems.extend(result.problems)
-        if result.made is not None and result.placed is not None:
-            take(result.made)
-            outputs.append(result.placed)
+        if result.output is not None and result.record is not None:
+            take(result.output, result.record, result.rendered)
     outputs.extend(printed.outputs)
 
     indexes: dict[str, search.SearchIndex] = {}
@@ -183,6 +185,8 @@ class _PageMaker:
         else:
             made = [self.make(index) for index in remaining]
         for index, result in zip(remaining, made, strict=True):
+            # Made here or in a worker, whose copy of the cache is gone: kept in this process's.
+            self.conversions.keep(result.conversion)
             results[index] = result
         return [result for result in results if result is not None]
 
@@ -201,7 +205,7 @@ class _PageMaker:
             return None
         kept = Unchanged(plan.path, published.digests[plan.path])
         placed = Placed(plan.path, kept.digest, staged=False) if self.destination is not None else kept
-        return PageResult(MadeOutput(kept, record, rendered=False), placed, (), conversion)
+        return PageResult(placed, record, False, (), conversion)
 
     def make(self, index: int) -> PageResult:
         """One page, from its Markdown (converted, or from the cache) to its output, written into the
@@ -210,12 +214,12 @@ class _PageMaker:
         try:
             made = self.maker.make(self._plan(index, conversion))
         except jinja2.TemplateError as exc:
-            return PageResult(None, None, (template_problem(exc),), conversion)
+            return PageResult(None, None, False, (template_problem(exc),), conversion)
         placed: Made = made.output
         if self.destination is not None:
             # An output that may not be written stays as it is, for check_paths to report.
             placed = self.destination.place(made.output) or made.output
-        return PageResult(made, placed, (), conversion)
+        return PageResult(placed, made.record, made.rendered, (), conversion)
 
 
 def _search_index(
