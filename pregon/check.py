@@ -8,6 +8,7 @@ are only checked with `--external`, so that no network is needed otherwise.
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -57,6 +58,15 @@ def check_site(
     return problems
 
 
+_ADDRESS = re.compile(r"[^\s<>{}|\\^`\"\x00-\x1f\x7f]*")
+"""What a link's address may hold: no spaces, and none of the characters that an address must
+percent-encode and that template syntax is made of (letters of any script are fine)."""
+
+
+def _is_address(written: str) -> bool:
+    return bool(written.strip()) and _ADDRESS.fullmatch(written.strip()) is not None
+
+
 def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted]) -> list[Problem]:
     problems = []
     page = rendered[source.path]
@@ -80,6 +90,17 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted
                     "name the page or document, such as [questions and answers about PARS](...)",
                 )
             )
+        if not _is_address(link.written):
+            problems.append(
+                error(
+                    source.path,
+                    link.line,
+                    f'the link to "{link.written}" is not a valid address',
+                    "write a full web address (https://...), a page's .md file, or #an-anchor; "
+                    "another generator's {{< >}} or {% %} does nothing here",
+                )
+            )
+            continue
         if parts.scheme or parts.netloc:
             continue
         if parts.path.endswith(".md"):
@@ -99,7 +120,7 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted
             anchors_of = source
         else:
             continue
-        anchors = {heading.anchor for heading in rendered[anchors_of.path].headings}
+        anchors = set(rendered[anchors_of.path].ids)
         if parts.fragment and parts.fragment not in anchors:
             problems.append(
                 error(

@@ -80,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--out", help="the output folder, replaced on success (default: SITE/site)")
     build_parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     build_parser.add_argument("--profile", action="store_true", help="show where the time went, by stage")
+    build_parser.add_argument(
+        "--no-wait", action="store_true", help="if another build of the site is running, exit 1 instead of waiting"
+    )
     i18n_parser = commands.add_parser("i18n", help="manage the interface string catalogs (wraps Babel)")
     i18n_parser.add_argument("action", choices=i18n_commands.ACTIONS)
     i18n_parser.add_argument("language", nargs="?", help="the language code, for init")
@@ -121,7 +124,7 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
         options = BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)
-        return list(build(options, memory, changed).warnings)
+        return list(build(options, memory, changed, waiting=lambda line: print(line, file=sys.stderr)).warnings)
 
     preview = serve.PreviewServer(
         site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
@@ -223,13 +226,14 @@ def _build(arguments: argparse.Namespace) -> int:
         out_dir=Path(arguments.out) if arguments.out else site_dir / "site",
         content_dir=Path(arguments.content) if arguments.content else None,
         strict=arguments.strict,
+        wait=not arguments.no_wait,
     )
     try:
         report = unchanged_build(options)
         if report is None:
             from .pipeline import build
 
-            report = build(options)
+            report = build(options, waiting=lambda line: print(line, file=sys.stderr, flush=True))
     except BuildFailed as failure:
         problems = sorted_problems(failure.problems)
         for problem in problems:

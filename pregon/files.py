@@ -28,9 +28,13 @@ def atomic_write(path: Path, content: bytes) -> FileStat:
     """Write `content` to `path` so that a reader sees the old file or the new one, never a part of one:
     written beside it, then renamed over it. Returns the new file's stat."""
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(content)
-    written = file_stat(temporary)
-    temporary.replace(path)
+    try:
+        temporary.write_bytes(content)
+        written = file_stat(temporary)
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)  # a full disk leaves no half-written file
+        raise
     return written
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from .files import FileStat, atomic_write, file_stat
 from .fingerprint import FileState, Fingerprint, LastInputs, input_fingerprint
 from .options import BuildOptions, BuildReport
-from .output import remove_leftovers
 
 CACHE_FOLDER = ".pregon-cache"
 """Beside site.yaml: what earlier builds made that a later one may reuse."""
@@ -165,7 +164,6 @@ def unchanged_report(options: BuildOptions, inputs: Fingerprint | None, last: La
     # A file deleted from the published folder by hand is put back by building again.
     if not all((options.out_dir / path).is_file() for path in last.outputs):
         return None
-    remove_leftovers(options.out_dir.absolute())
     return dataclasses.replace(last.report, unchanged=True)
 
 

@@ -100,6 +100,9 @@ _SOURCE_POSITION = re.compile(r' data-sourcepos="[0-9:-]*"')
 """cmark-gfm's line marks, needed to name lines in problems, not in the page."""
 _EXTENSIONS = ["table", "strikethrough", "autolink"]
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+TEMPLATE_IDS = frozenset({"main", "search-q", "search-page-q", "downloads-title", "questions-title"})
+"""The ids the templates give the elements around a page's text (templates/base.html, page.html,
+search.html): an id in the text must not take one of them."""
 """The page's own title is its only h1; the body's sections start at h2."""
 _WALKED_TAGS = ("a", "img", *sorted(_HEADING_TAGS))
 
@@ -146,6 +149,9 @@ class Converted:
     words: str
     """The text's words as the search index keeps them, space-separated: found here so that they are
     cached with the conversion, and kept as one string because the cache loads one string fast."""
+    ids: tuple[str, ...] = ()
+    """Every id in the text (the headings' anchors and the ids authors gave in raw HTML): where a link
+    with a #fragment may lead."""
 
 
 class MarkdownConverter:
@@ -168,8 +174,10 @@ class MarkdownConverter:
         headings: list[Heading] = []
         links: list[Link] = []
         images: list[Image] = []
-        anchors: set[str] = set()
         lines = source.body.split("\n")
+        if "{{" in source.body or "{%" in source.body:
+            problems.extend(_template_syntax(root, source, lines))
+        anchors = _author_ids(root, source, lines, problems)
         for element in root.iter(*_WALKED_TAGS):
             if element.tag in _HEADING_TAGS:
                 headings.append(_anchor_heading(element, anchors))
@@ -240,21 +248,94 @@ class MarkdownConverter:
                 )
         questions = _questions(html) if source.section == "faq" else ()
         words = " ".join(sorted(words_of_html(html)))
-        return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words)
+        ids = tuple(sorted(anchors - TEMPLATE_IDS))
+        return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words, ids)
+
+
+_TEMPLATE_SYNTAX = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}|\{\{[<%]|\{%")
+"""Other generators' template syntax: Hugo's shortcodes {{< >}} and {{% %}}, Jinja's and Liquid's {% %}
+and {{ }}. Markdown passes it through as text, so readers would see it, or follow it as a link."""
+
+
+def _template_syntax(root: lxml.html.HtmlElement, source: SourcePage, lines: list[str]) -> list[Problem]:
+    """A warning for each piece of another tool's template syntax in the text or in an address, outside
+    code, where writing about templates is fine."""
+    problems = []
+    seen: set[tuple[int, str]] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        # An element's text is inside it, its tail inside its parent.
+        tail_in_code = any(ancestor.tag in ("code", "pre") for ancestor in element.iterancestors())
+        text_in_code = tail_in_code or element.tag in ("code", "pre")
+        texts = ([] if text_in_code else [element.text or ""]) + ([] if tail_in_code else [element.tail or ""])
+        texts += [value for name, value in element.attrib.items() if name != "data-sourcepos"]
+        for text in texts:
+            for match in _TEMPLATE_SYNTAX.finditer(text):
+                found = match.group(0)
+                line = _line_of(source, lines, element, found[:3])
+                if (line, found) in seen:
+                    continue
+                seen.add((line, found))
+                problems.append(
+                    warning(
+                        source.path,
+                        line,
+                        f'"{found[:60]}" is another tool\'s template syntax: pregon shows it as it is',
+                        "write the text or the address itself; pregon has no shortcodes",
+                    )
+                )
+    return problems
+
+
+def _author_ids(
+    root: lxml.html.HtmlElement, source: SourcePage, lines: list[str], problems: list[Problem]
+) -> set[str]:
+    """The ids authors gave in raw HTML, kept as written (their own `href="#id"` links lead there), and
+    the ids the templates use: the taken ids, which headings' anchors avoid. Where two collide, or one
+    collides with a template's, the later one is renamed, with a warning."""
+    taken = set(TEMPLATE_IDS)
+    for element in root.iter():
+        given = element.get("id") if isinstance(element.tag, str) else None
+        if given is None:
+            continue
+        if given in taken:
+            renamed = _unique(given, taken)
+            element.set("id", renamed)
+            reason = "the page's template uses it" if given in TEMPLATE_IDS else "an earlier element has it"
+            problems.append(
+                warning(
+                    source.path,
+                    _line_of(source, lines, element, f'id="{given}"'),
+                    f'the id "{given}" was changed to "{renamed}": {reason}',
+                    "give each id on the page a name of its own",
+                )
+            )
+            given = renamed
+        taken.add(given)
+    return taken
 
 
 def _anchor_heading(element: lxml.html.HtmlElement, taken: set[str]) -> Heading:
-    """Give a heading a stable id made from its words (`¿Qué es PARS?` -> `que-es-pars`), unique on the page."""
+    """Give a heading a stable id made from its words (`¿Qué es PARS?` -> `que-es-pars`), unique on the page,
+    unless its author gave it one."""
     text = element.text_content()
-    anchor = slugify(text) or "section"
-    if anchor in taken:
-        number = 1
-        while f"{anchor}_{number}" in taken:
-            number += 1
-        anchor = f"{anchor}_{number}"
+    given = element.get("id")
+    if given is not None:
+        return Heading(int(element.tag[1]), given, text)
+    anchor = _unique(slugify(text) or "section", taken)
     taken.add(anchor)
     element.set("id", anchor)
     return Heading(int(element.tag[1]), anchor, text)
+
+
+def _unique(anchor: str, taken: set[str]) -> str:
+    if anchor not in taken:
+        return anchor
+    number = 1
+    while f"{anchor}_{number}" in taken:
+        number += 1
+    return f"{anchor}_{number}"
 
 
 def _line_of(source: SourcePage, lines: list[str], element: lxml.html.HtmlElement | None, needle: str) -> int:

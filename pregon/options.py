@@ -16,6 +16,8 @@ class BuildOptions:
     strict: bool = False
     preview: bool = False
     """Adds the live-reload script to every page: for `serve` only, never for publishing."""
+    wait: bool = True
+    """If another build of the site or into the output folder is running: wait for it (else fail)."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
+import glob
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -18,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem, error
+from .errors import BuildFailed, Problem, error
 
 
 @dataclass(frozen=True)
@@ -75,15 +78,60 @@ def check_paths(outputs: Iterable[Output | Unchanged | Placed], static_dir: Path
 
 @contextmanager
 def staged_site(out_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside `out_dir` to build into, removed afterwards (publish moves in what it holds)."""
+    """A fresh folder beside `out_dir` to build into, removed afterwards (publish moves in what it holds).
+
+    Only a build that holds the output folder's lock (lock.py) may call it: it removes the folders that
+    killed builds into the same output folder left."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
-    temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX + out_dir.name + "-", dir=out_dir.parent))
+    temp = Path(tempfile.mkdtemp(prefix=_leftover_prefix(_TEMP_PREFIX, out_dir), dir=out_dir.parent))
     try:
         yield temp
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+@contextmanager
+def unwritable_as_problem(out_dir: Path) -> Iterator[None]:
+    """A disk that is full, read-only or not ours to write, met while the site is written or published
+    beside `out_dir`, as the build's error naming the folder (the published site is then as it was)."""
+    try:
+        yield
+    except OSError as exc:
+        area = out_dir.absolute().parent
+        where = Path(os.path.abspath(exc.filename)) if isinstance(exc.filename, str) else None
+        if (where is None or not where.is_relative_to(area)) and exc.errno not in _WRITE_ERRORS:
+            raise
+        raise BuildFailed([write_problem(out_dir, exc)]) from exc
+
+
+def write_problem(folder: Path, exc: OSError) -> Problem:
+    """The error of a disk that would not take what the build writes into `folder`."""
+    reason = _WRITE_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+    hint = _WRITE_HINTS.get(exc.errno or 0, "check that pregon may write there, then build again")
+    return error(
+        str(folder.absolute()),
+        None,
+        f"the site could not be written: {reason}",
+        f"{hint}; the site there was left as it was",
+    )
+
+
+_WRITE_ERRORS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the folder is on a read-only disk",
+    errno.EACCES: "pregon may not write in this folder",
+    errno.EPERM: "pregon may not write in this folder",
+}
+_WRITE_HINTS = {
+    errno.ENOSPC: "free some space on that disk, then build again",
+    errno.EDQUOT: "free some space, or ask for a larger quota, then build again",
+    errno.EROFS: "build into a folder on a writable disk (--out DIR)",
+    errno.EACCES: "build into a folder you may write in (--out DIR), or change its permissions",
+    errno.EPERM: "build into a folder you may write in (--out DIR), or change its permissions",
+}
 
 
 @dataclass(frozen=True)
@@ -187,18 +235,67 @@ def publish(
 
 
 def _patch(folder: Path, out_dir: Path, changed: list[Placed], removed: list[str]) -> None:
-    made: set[Path] = set()
-    for item in changed:
-        target = out_dir / item.path
-        if target.parent not in made:
-            _make_folder(target.parent, out_dir, made)
-        os.replace(folder / item.path, target)
+    """Move the changed files in and the removed ones out, as one change: the files replaced or removed
+    are first linked into a folder beside the site, so that if any move fails (a full disk, a folder
+    that may not be written) every move made so far is undone and the site is as it was."""
+    backup = Path(tempfile.mkdtemp(prefix=_leftover_prefix(_OLD_PREFIX, out_dir), dir=out_dir.parent))
+    made_folders: list[Path] = []
+    moved: list[tuple[Path, Path | None]] = []
+    """Each file changed in the site, and where its earlier version was kept (None: it is new)."""
+    try:
+        for item in changed:
+            target = out_dir / item.path
+            _make_folders(target.parent, out_dir, made_folders)
+            kept = _keep_aside(target, backup / item.path) if target.exists() else None
+            os.replace(folder / item.path, target)
+            moved.append((target, kept))
+        for path in removed:
+            target = out_dir / path
+            if target.exists():
+                kept = backup / path
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, kept)
+                moved.append((target, kept))
+    except OSError:
+        _undo(moved, made_folders)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
     for path in removed:
-        (out_dir / path).unlink(missing_ok=True)
         parent = (out_dir / path).parent
-        while parent != out_dir and not any(parent.iterdir()):
+        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+def _keep_aside(target: Path, kept: Path) -> Path:
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    os.link(target, kept)
+    return kept
+
+
+def _undo(moved: list[tuple[Path, Path | None]], made_folders: list[Path]) -> None:
+    """Put back every file _patch changed, newest first, then remove the folders it made."""
+    for target, kept in reversed(moved):
+        if kept is not None:
+            os.replace(kept, target)
+        else:
+            target.unlink(missing_ok=True)
+    for made in reversed(made_folders):
+        try:
+            made.rmdir()
+        except OSError:
+            pass
+
+
+def _make_folders(folder: Path, root: Path, made: list[Path]) -> None:
+    """Make `folder` and its parents below `root`, noting each one made, for _undo."""
+    if folder == root or folder.is_dir():
+        return
+    _make_folders(folder.parent, root, made)
+    folder.mkdir()
+    folder.chmod(0o755)
+    made.append(folder)
 
 
 def _make_folder(folder: Path, root: Path, made: set[Path]) -> None:
@@ -221,12 +318,23 @@ def _is_inside(path: str) -> bool:
 
 
 def remove_leftovers(out_dir: Path) -> None:
-    """Delete temporary folders that an interrupted build left beside `out_dir`."""
+    """Delete temporary folders that an interrupted build into `out_dir` left beside it (and no other
+    output folder's: `site-x`'s are not `site`'s)."""
     if not out_dir.parent.is_dir():
         return
     for prefix in (_TEMP_PREFIX, _OLD_PREFIX):
-        for leftover in out_dir.parent.glob(f"{prefix}{out_dir.name}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+        start = _leftover_prefix(prefix, out_dir)
+        for leftover in out_dir.parent.glob(f"{glob.escape(start)}*"):
+            if _LEFTOVER_SUFFIX.fullmatch(leftover.name[len(start) :]):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _leftover_prefix(prefix: str, out_dir: Path) -> str:
+    # The dot ends the folder's name: what follows it is mkdtemp's random suffix, which has no dot.
+    return f"{prefix}{out_dir.name}."
+
+
+_LEFTOVER_SUFFIX = re.compile(r"[a-z0-9_]+")
 
 
 def _swap_in(new: Path, out_dir: Path) -> None:
@@ -236,7 +344,7 @@ def _swap_in(new: Path, out_dir: Path) -> None:
     if _exchange(new, out_dir):
         shutil.rmtree(new)  # now holds the previous site
         return
-    old = Path(tempfile.mkdtemp(prefix=_OLD_PREFIX + out_dir.name + "-", dir=out_dir.parent))
+    old = Path(tempfile.mkdtemp(prefix=_leftover_prefix(_OLD_PREFIX, out_dir), dir=out_dir.parent))
     old.rmdir()
     out_dir.rename(old)
     new.rename(out_dir)

@@ -15,7 +15,7 @@ from pathlib import Path
 from .cache import SavedCache, load_cache, save_cache
 from .config import SiteConfig, load_config
 from .content import ContentMemory, load_content
-from .errors import BuildFailed, Problem, Severity, error
+from .errors import BuildFailed, Problem, Severity, error, warning
 from .fingerprint import input_fingerprint
 from .i18n import load_catalogs
 from .last_build import (
@@ -30,10 +30,19 @@ from .last_build import (
     remember_build,
     unchanged_report,
 )
+from .lock import build_lock
 from .memory import PreviewMemory
 from .options import BuildOptions, BuildReport
-from .output import Destination, PublishedFileMissing, check_paths, publish, staged_site, write_outputs
-from .printed import load_engine, prune_cache
+from .output import (
+    Destination,
+    PublishedFileMissing,
+    check_paths,
+    publish,
+    staged_site,
+    unwritable_as_problem,
+    write_outputs,
+)
+from .printed import PdfEngine, load_engine, prune_cache
 from .render import render_site
 from .site import Site, link_translations
 
@@ -41,15 +50,24 @@ __all__ = ["BuildOptions", "BuildReport", "build", "load_site", "require_site"]
 
 
 def build(
-    options: BuildOptions, memory: PreviewMemory | None = None, changed: frozenset[str] | None = None
+    options: BuildOptions,
+    memory: PreviewMemory | None = None,
+    changed: frozenset[str] | None = None,
+    waiting: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then.
 
     `memory`: what a process that builds again and again (the preview server) keeps between builds,
     and whose cache it saves itself, instead of one read from and written to the disk by each build.
     `changed`: with it, the absolute paths of the inputs that a file watcher saw change since the last
-    build of this process.
+    build of this process. One build at a time of a site and of an output folder: if another one runs,
+    this one waits for it (telling `waiting` once), or fails if `options.wait` is False.
     """
+    with build_lock(options.site_dir, options.out_dir, options.wait, waiting):
+        return _build(options, memory, changed)
+
+
+def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozenset[str] | None) -> BuildReport:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     problems: list[Problem] = []
@@ -118,7 +136,7 @@ def build(
     )
     # Pages are written as they are rendered, by every worker process, into a folder beside the
     # published one; it replaces the published one only if the whole build succeeds.
-    with staged_site(options.out_dir) as folder:
+    with unwritable_as_problem(options.out_dir), staged_site(options.out_dir) as folder:
         destination = Destination(folder, published.has if published is not None else None)
         try:
             rendered = render_site(
@@ -153,15 +171,12 @@ def build(
                 [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]
             ) from exc
         stage("write", begun)
+    problems.extend(_saved(cache_dir, cache if memory is None else None, pdf_engine))
     if memory is not None:
         memory.search = dict(rendered.search)
         memory.built = True
 
     begun = time.perf_counter()
-    if pdf_engine is not None:
-        prune_cache(pdf_engine)
-    if memory is None:
-        save_cache(cache_dir, cache)
     per_language = Counter(page.lang for page in site.pages())
     untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
     report = BuildReport(
@@ -183,7 +198,10 @@ def build(
         str(out_dir),
         build_id,
     )
-    remember_build(cache_dir, options.out_dir, record, OutputRecords(build_id, rendered.records), records)
+    try:
+        remember_build(cache_dir, options.out_dir, record, OutputRecords(build_id, rendered.records), records)
+    except OSError:
+        pass  # the site is published; without its record, the next build is a cold one, and says nothing less
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
@@ -240,6 +258,26 @@ def require_site(site_dir: Path, content_dir: Path | None = None) -> tuple[SiteC
     if config is None or site is None:
         raise BuildFailed(problems)
     return config, site, problems
+
+
+def _saved(cache_dir: Path, cache: SavedCache | None, pdf_engine: PdfEngine | None) -> list[Problem]:
+    """Save what the next build may reuse (the cache, unless the caller keeps it): the site is already
+    published, so a disk that cannot take it is a warning, and the next build a slower one."""
+    try:
+        if pdf_engine is not None:
+            prune_cache(pdf_engine)
+        if cache is not None:
+            save_cache(cache_dir, cache)
+    except OSError as exc:
+        return [
+            warning(
+                str(exc.filename or cache_dir),
+                None,
+                f"the build cache could not be saved ({exc.strerror}); the site was published",
+                "free some space there: the next build will be slower, not wrong",
+            )
+        ]
+    return []
 
 
 def _has_errors(problems: list[Problem], strict: bool) -> bool:

@@ -60,8 +60,12 @@ class LandingPlan(Plan):
 
 @dataclass(frozen=True)
 class NotFoundPlan(Plan):
+    """Served for any missing address at any depth, so its links start at the site's root path."""
+
     template = "404.html"
     fragments = ("not_found_column.html",)
+    root: str
+    """The path the site is served at: the published address's, or `/` in the preview."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +135,10 @@ def section_index_url(language: Language, section: str, number: int) -> str:
     return first if number == 1 else f"{first}page/{number}/"
 
 
-def plan_lists(site: Site) -> Iterator[Plan]:
+def plan_lists(site: Site, preview: bool = False) -> Iterator[Plan]:
     """Every output but the pages: the landing and 404 pages, sitemaps, robots.txt, and each language's
-    home, feed, search page and section indexes."""
+    home, feed, search page and section indexes. `preview`: for the preview server, which serves the
+    site at its root."""
     config = site.config
     default = config.default_language
     entries = {
@@ -146,7 +151,8 @@ def plan_lists(site: Site) -> Iterator[Plan]:
         default,
         tuple(entries[(code, "announcements")][:LANDING_ANNOUNCEMENTS] for code in config.language_codes),
     )
-    yield NotFoundPlan("404.html", default)
+    root = "/" if preview else "/" + config.base_url.split("://", 1)[-1].partition("/")[2]
+    yield NotFoundPlan("404.html", default, root)
     yield SitemapIndexPlan("sitemap.xml", default)
     for code in config.language_codes:
         groups = tuple(group.sitemap_entry for group in site.groups if any(p.lang == code for p in group.translated))

@@ -120,7 +120,7 @@ def render_site(
         missing.update(record.missing)
         rendered += made_now
 
-    for plan in plan_lists(site):
+    for plan in plan_lists(site, preview):
         try:
             made = maker.make(plan)
         except jinja2.TemplateError as exc:

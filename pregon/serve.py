@@ -157,6 +157,16 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(500, "text/html; charset=utf-8", self.preview.error_page())
         super().do_GET()
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # A missing address gets the site's own 404 page, as a web server set up for the site would send.
+        not_found = self.preview.out_dir / "404.html"
+        if code == 404 and self.command == "GET" and not_found.is_file():
+            try:
+                return self._send(404, "text/html; charset=utf-8", not_found.read_bytes())
+            except OSError:
+                pass
+        super().send_error(code, message, explain)
+
     def _send(self, status: int, content_type: str, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -166,7 +176,8 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
     def _events(self) -> None:
-        # Server-sent events: the build number now, then each new one, until the page or server goes.
+        # Server-sent events: the build number now, then every new one, in order (none skipped when two
+        # rebuilds end between two writes), until the page or the server goes.
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -179,7 +190,8 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
                     if state.version == sent:
                         state.changed.wait(timeout=15)
                     version = state.version
-                message = f"data: {version}\n\n" if version != sent else ": still here\n\n"
+                numbers = range(version if sent < 0 else sent + 1, version + 1)
+                message = "".join(f"data: {number}\n\n" for number in numbers) or ": still here\n\n"
                 self.wfile.write(message.encode())
                 self.wfile.flush()
                 sent = version

@@ -81,7 +81,7 @@ def test_leftovers_of_an_interrupted_build_are_removed(
     site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
 ) -> None:
     tree = site_tree(GOOD)
-    leftover = tree.root / ".pregon-build-site-abc123"
+    leftover = tree.root / ".pregon-build-site.abc123"  # as a killed build into site/ names it
     (leftover / "en").mkdir(parents=True)
     assert build(tree).code == 0
     assert not leftover.exists()

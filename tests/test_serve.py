@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -129,3 +130,89 @@ def test_the_published_build_has_no_reload_script(site_tree: Callable[..., SiteT
     build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
     for path in tree.out.rglob("*.html"):
         assert b"__pregon" not in path.read_bytes(), path
+
+
+def test_a_missing_address_gets_the_sites_404_page_with_its_styles(preview: tuple[SiteTree, PreviewServer]) -> None:
+    _, server = preview
+    status, body = get(server.url + "en/no/such/page/")
+    assert status == 404
+    root = parse_html(body)
+    assert root.get("lang") and root.findtext(".//h1")
+    # Its links start at the preview's root, where the preview serves the site.
+    styles = [link.get("href") for link in root.findall(".//link[@rel='stylesheet']")]
+    assert styles and all(get(server.url + href.lstrip("/"))[0] == 200 for href in styles)
+    homes = [a.get("href") for a in root.findall(".//a[@href]")]
+    assert "/en/" in homes and all(get(server.url + href.lstrip("/"))[0] == 200 for href in homes if href)
+
+
+READERS = 50
+RELOADERS = 20
+SAVING_SECONDS = 30
+
+
+def test_a_busy_preview_answers_every_request_and_tells_every_rebuild_to_every_page(
+    preview: tuple[SiteTree, PreviewServer],
+) -> None:
+    """50 readers loading pages at once and 20 open reload connections, while a file is saved every
+    100 ms for 30 s; on 127.0.0.1 only, with a bounded number of threads and a deadline."""
+    tree, server = preview
+    host, port = server.http.server_address[:2]
+    stop = threading.Event()
+    failures: list[str] = []
+    answered = [0] * READERS
+    received: list[list[int]] = [[] for _ in range(RELOADERS)]
+
+    def read(number: int) -> None:
+        paths = ["en/faq/what/", "es/", "en/", "static/style.css", "en/faq/"]
+        while not stop.is_set():
+            status, _ = get(server.url + paths[number % len(paths)])
+            if status != 200:
+                failures.append(f"reader {number}: {status}")
+            answered[number] += 1
+
+    def listen(number: int) -> None:
+        connection = http.client.HTTPConnection(str(host), int(port), timeout=60)
+        connection.request("GET", "/__pregon/events")
+        response = connection.getresponse()
+        while not stop.is_set() or not received[number] or received[number][-1] < server.state.version:
+            line = response.readline()
+            if not line:
+                break
+            if line.startswith(b"data: "):
+                received[number].append(int(line[len(b"data: ") :]))
+        connection.close()
+
+    threads = [threading.Thread(target=read, args=(number,), daemon=True) for number in range(READERS)]
+    threads += [threading.Thread(target=listen, args=(number,), daemon=True) for number in range(RELOADERS)]
+    for thread in threads:
+        thread.start()
+    first = server.state.version
+    deadline = time.monotonic() + SAVING_SECONDS
+    saves = 0
+    edited = tree.root / "content/en/faq/what.md"
+    while time.monotonic() < deadline:
+        # Saved as most editors save: written beside, then renamed over the file, never seen half-written.
+        saving = edited.with_name(".what.md.swp")
+        saving.write_text(page("What?", body=f"## One?\n\nAnswer number {saves}."), encoding="utf-8")
+        saving.replace(edited)
+        saves += 1
+        time.sleep(0.1)
+    wait_for_version(server, first)
+    # The watcher's last rebuild, after the last save: the build number stays the same for 2 s.
+    last, settled = server.state.version, time.monotonic()
+    while time.monotonic() - settled < 2 and time.monotonic() < deadline + 60:
+        time.sleep(0.1)
+        if server.state.version != last:
+            last, settled = server.state.version, time.monotonic()
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert not failures, failures[:5]
+    assert all(count > 0 for count in answered)
+    assert last > first + 3  # rebuilt again and again while the saves went on
+    for numbers in received:
+        # Every rebuild completed after the connection opened, each once, in order.
+        assert numbers == list(range(numbers[0], numbers[-1] + 1)) and numbers[-1] >= last, numbers[-10:]
+    # The last save is what the preview shows.
+    assert f"Answer number {saves - 1}." in get(server.url + "en/faq/what/")[1].decode()
