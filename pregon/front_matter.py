@@ -19,6 +19,8 @@ from .yaml_fields import Mapping, describe_yaml_value, read_mapping
 
 MAX_TITLE_LENGTH = 200
 MAX_SUMMARY_LENGTH = 1000
+MAX_UNKNOWN_FIELDS_SHOWN = 10
+"""Past this many unknown fields in one file, the rest are counted in one error, not listed."""
 MAX_FILE_BYTES = 2_000_000
 """Far above any real page; a bigger file is almost always something pasted or saved by mistake."""
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -212,16 +214,26 @@ class _FrontMatter:
 
 def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: list[Problem]) -> _FrontMatter | None:
     before = len(problems)
-    for key in fields:
-        if key not in _FIELDS:
-            problems.append(
-                error(
-                    shown,
-                    fields.line_of(key),
-                    f'unknown front matter field "{key}"',
-                    did_you_mean(str(key), sorted(_FIELDS)),
-                )
+    unknown = [key for key in fields if key not in _FIELDS]
+    for key in unknown[:MAX_UNKNOWN_FIELDS_SHOWN]:
+        problems.append(
+            error(
+                shown,
+                fields.line_of(key),
+                f'unknown front matter field "{key}"',
+                did_you_mean(str(key), sorted(_FIELDS)),
             )
+        )
+    if len(unknown) > MAX_UNKNOWN_FIELDS_SHOWN:
+        rest = unknown[MAX_UNKNOWN_FIELDS_SHOWN:]
+        problems.append(
+            error(
+                shown,
+                fields.line_of(rest[0]),
+                f"and {len(rest):,} more unknown front matter fields",
+                f"a page's front matter holds only: {', '.join(sorted(_FIELDS))}",
+            )
+        )
     title = _required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH)
     summary = _required_text(fields, "summary", shown, problems, MAX_SUMMARY_LENGTH)
     date = _date(fields, "date", shown, problems, required=section == "announcements")

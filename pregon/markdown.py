@@ -169,6 +169,9 @@ class MarkdownConverter:
         )
         if not raw_html.strip():
             return Converted("", (), (), (), (), (), "")
+        too_deep = _too_deep(raw_html, source)
+        if too_deep is not None:
+            return Converted("", (), (), (), (), (too_deep,), "")
         root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
         problems: list[Problem] = []
         headings: list[Heading] = []
@@ -252,6 +255,35 @@ class MarkdownConverter:
         return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words, ids)
 
 
+MAX_NESTING = 100
+"""How deep quotes, lists and HTML elements may nest in a page's text. The HTML parser keeps 256 levels
+(libxml2's limit) and silently drops what is deeper, and no reader can follow a hundred."""
+_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>]*?data-sourcepos="(\d+))?[^>]*?(/?)>')
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+def _too_deep(raw_html: str, source: SourcePage) -> Problem | None:
+    """An error if the converted text nests deeper than MAX_NESTING, at the line where it does."""
+    if raw_html.count("<") <= 2 * MAX_NESTING:
+        return None  # too few tags to nest that deep: most pages stop here
+    depth, line = 0, 1
+    for match in _TAG.finditer(raw_html):
+        closing, name, position, self_closing = match.groups()
+        if position:
+            line = int(position)
+        if name.lower() in _VOID or self_closing:
+            continue
+        depth = depth - 1 if closing else depth + 1
+        if depth > MAX_NESTING:
+            return error(
+                source.path,
+                source.body_line + line - 1,
+                f"the text nests quotes, lists or HTML elements more than {MAX_NESTING} levels deep",
+                "flatten it: readers cannot follow that many levels, and what is deeper would be lost",
+            )
+    return None
+
+
 _TEMPLATE_SYNTAX = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}|\{\{.*?\}\}|\{\{[<%]|\{%")
 """Other generators' template syntax: Hugo's shortcodes {{< >}} and {{% %}}, Jinja's and Liquid's {% %}
 and {{ }}. Markdown passes it through as text, so readers would see it, or follow it as a link."""
@@ -295,10 +327,12 @@ def _author_ids(
     the ids the templates use: the taken ids, which headings' anchors avoid. Where two collide, or one
     collides with a template's, the later one is renamed, with a warning."""
     taken = set(TEMPLATE_IDS)
+    seen: dict[str, int] = {}
     for element in root.iter():
         given = element.get("id") if isinstance(element.tag, str) else None
         if given is None:
             continue
+        seen[given] = seen.get(given, 0) + 1
         if given in taken:
             renamed = _unique(given, taken)
             element.set("id", renamed)
@@ -306,7 +340,7 @@ def _author_ids(
             problems.append(
                 warning(
                     source.path,
-                    _line_of(source, lines, element, f'id="{given}"'),
+                    _nth_line(source, lines, f'id="{given}"', seen[given]) or _line_of(source, lines, element, given),
                     f'the id "{given}" was changed to "{renamed}": {reason}',
                     "give each id on the page a name of its own",
                 )
@@ -314,6 +348,15 @@ def _author_ids(
             given = renamed
         taken.add(given)
     return taken
+
+
+def _nth_line(source: SourcePage, lines: list[str], needle: str, nth: int) -> int | None:
+    """The source line of the `nth` time `needle` is written in the text (raw HTML carries no line marks)."""
+    for offset, line in enumerate(lines):
+        nth -= line.count(needle)
+        if nth <= 0:
+            return source.body_line + offset
+    return None
 
 
 def _anchor_heading(element: lxml.html.HtmlElement, taken: set[str]) -> Heading:

@@ -16,6 +16,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from pregon.cli import run  # noqa: E402
+from pregon.front_matter import (  # noqa: E402
+    MAX_FILE_BYTES,
+    MAX_SUMMARY_LENGTH,
+    MAX_TITLE_LENGTH,
+    MAX_UNKNOWN_FIELDS_SHOWN,
+)
+from pregon.markdown import MAX_NESTING  # noqa: E402
 from tests.conftest import MINIMAL_CONFIG, THEME, SiteTree  # noqa: E402
 from tests.test_bad_input import CASES, GOOD  # noqa: E402
 
@@ -46,6 +53,22 @@ def main() -> None:
         "there is one), says what to do on the line below, and leaves the site that was built before exactly as",
         "it was. This table lists the catalogue the tests check (`tests/test_bad_input.py`), with the message",
         "the build gives; it is written by `python scripts/error_catalogue.py`.",
+        "",
+        "## Limits",
+        "",
+        "What a build accepts, so that no input can make it run without end or fill the memory",
+        "(`tests/test_limits.py` builds each within 2 GB of address space and four minutes):",
+        "",
+        f"- a Markdown file of at most {MAX_FILE_BYTES // 1_000_000} MB;",
+        f"- quotes, lists and HTML elements nested at most {MAX_NESTING} levels deep;",
+        f"- a title of at most {MAX_TITLE_LENGTH} characters, a summary of at most {MAX_SUMMARY_LENGTH};",
+        f"- unknown front matter fields: the first {MAX_UNKNOWN_FIELDS_SHOWN} are listed, the rest counted;",
+        "- a table of 100,000 rows and a line of 1,000,000 characters build (slowly: the table takes seconds).",
+        "",
+        "Other generators' template syntax (`{{< >}}`, `{{% %}}`, `{% %}`, `{{ }}`) outside code is a warning:",
+        "pregon has no shortcodes and shows it as it is.",
+        "",
+        "## The catalogue",
         "",
         "| case | where | message | what to do |",
         "| --- | --- | --- | --- |",

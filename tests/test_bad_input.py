@@ -100,6 +100,21 @@ CASES = [
     Case("draft that is not true or false", write({FAQ: page(draft="maybe")}), f"{FAQ}:4", "draft must be true"),
     # Files and folders
     Case("Markdown file of 5 MB", write({FAQ: page(body="word " * 1_000_000)}), FAQ, "5.0 MB"),
+    Case("Markdown file of 20 MB", write({FAQ: page(body="word " * 4_000_000)}), FAQ, "20.0 MB"),
+    Case("10,000 nested quotes", write({FAQ: page(body="> " * 10_000 + "deep")}), f"{FAQ}:5", "100 levels deep"),
+    Case("10,000 nested lists", write({FAQ: page(body="- " * 10_000 + "deep")}), f"{FAQ}:5", "100 levels deep"),
+    Case(
+        "10,000 nested HTML elements",
+        write({FAQ: page(body="<div>" * 10_000 + "deep" + "</div>" * 10_000)}),
+        f"{FAQ}:5",
+        "100 levels deep",
+    ),
+    Case(
+        "front matter of 10,000 fields",
+        write({FAQ: "---\ntitle: T\nsummary: S\n" + "".join(f"k{n}: v\n" for n in range(10_000)) + "---\nText\n"}),
+        f"{FAQ}:14",
+        "and 9,990 more unknown front matter fields",
+    ),
     Case("not UTF-8", write({FAQ: page(body="caf\xe9").encode("cp1252")}), f"{FAQ}:5", "is not UTF-8 text"),
     Case("folder named like a page", folder_named_like_a_page, "content/en/faq/extra.md", "a folder inside a section"),
     Case("symlink outside the content folder", symlink_outside, FAQ, "link to a file outside the content folder"),

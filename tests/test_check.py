@@ -97,3 +97,22 @@ def test_outside_links_only_with_external(site_tree: Callable[..., SiteTree]) ->
     assert check_site(site, fetch_status=status_of) == [] and asked == []
     (problem,) = check_site(site, check_external=True, fetch_status=status_of)
     assert problem.line == 7 and "https://broken.example/" in problem.message and "HTTP 404" in problem.message
+
+
+def test_links_to_ids_authors_gave_are_followed_and_addresses_that_are_not_are_reported(
+    site_tree: Callable[..., SiteTree], capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = site_tree(
+        {
+            "content/en/guides/access.md": page(
+                "Accessibility",
+                body='<h2 id="statement">Statement</h2>\n\n<p id="contact">Write to us.</p>\n\n'
+                'See [the statement](#statement), [contact](#contact) and <a href="{{< homepath >}}">home</a>.',
+            ),
+        }
+    )
+    code, lines = run_check(tree, capsys)
+    assert code == 1
+    assert [line for line in lines if ": error: " in line] == [
+        'content/en/guides/access.md:9: error: the link to "{{< homepath >}}" is not a valid address'
+    ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from pregon.errors import Severity
 from pregon.front_matter import SourcePage
-from pregon.markdown import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, Converted, MarkdownConverter
+from pregon.markdown import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS, TEMPLATE_IDS, Converted, MarkdownConverter
 
 from .conftest import parse_html
 
@@ -121,3 +124,62 @@ def test_markdown_without_raw_html_gives_only_the_tags_the_sanitizer_allows() ->
         assert element.tag in _ALLOWED_TAGS, element.tag
         allowed = _ALLOWED_ATTRIBUTES["*"] | _ALLOWED_ATTRIBUTES.get(element.tag, set())
         assert set(element.attrib) <= allowed, (element.tag, element.attrib)
+
+
+def test_ids_authors_give_in_raw_html_are_kept_and_their_links_lead_there() -> None:
+    rendered = render('<h2 id="statement">Accessibility statement</h2>\n\nSee [the statement](#statement).')
+    body = body_of(rendered)
+    assert body.find(".//h2").get("id") == "statement"
+    assert body.find(".//a").get("href") == "#statement"
+    assert [heading.anchor for heading in rendered.headings] == ["statement"]
+    assert "statement" in rendered.ids and rendered.problems == ()
+
+
+def test_a_repeated_id_or_one_the_templates_use_is_renamed_with_a_warning() -> None:
+    rendered = render('<p id="main">First</p>\n\n<p id="twice">A</p>\n\n<p id="twice">B</p>\n\n## Main')
+    ids = [element.get("id") for element in body_of(rendered).iter() if element.get("id") and element.tag != "div"]
+    assert ids == ["main_1", "twice", "twice_1", "main_2"]  # the heading's anchor avoids them all
+    messages = [(problem.line, problem.message) for problem in rendered.problems]
+    assert messages == [
+        (5, 'the id "main" was changed to "main_1": the page\'s template uses it'),
+        (9, 'the id "twice" was changed to "twice_1": an earlier element has it'),
+    ]
+    assert all(problem.severity.value == "warning" for problem in rendered.problems)
+
+
+def test_other_tools_template_syntax_is_a_warning_on_its_line_but_not_in_code() -> None:
+    body = "\n".join(
+        [
+            "Intro.",  # line 5
+            "",
+            "{{< inenglish >}}",  # line 7
+            "",
+            '<a href="{{< homepath >}}">Home</a> and {% include note %}',  # line 9
+            "",
+            "`{{ jinja }}` in code, and:",  # line 11
+            "",
+            "```",
+            "{% raw %}{{ x }}",
+            "```",
+        ]
+    )
+    rendered = render(body)
+    found = sorted((problem.line, problem.message.split('"')[1]) for problem in rendered.problems)
+    assert found == [(7, "{{< inenglish >}}"), (9, "{% include note %}"), (9, "{{< homepath >}}")]
+    assert all("another tool's template syntax" in problem.message for problem in rendered.problems)
+
+
+def test_nesting_deeper_than_the_limit_is_an_error_not_text_silently_lost() -> None:
+    (problem,) = render("Intro.\n\n" + "> " * 150 + "deep").problems
+    assert problem.is_error and problem.line == 7 and "100 levels deep" in problem.message
+    assert render("> " * 50 + "deep").problems == ()
+
+
+def test_the_ids_a_pages_text_avoids_are_those_its_templates_use() -> None:
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    used = {
+        found
+        for name in ("base.html", "page.html", "search.html")
+        for found in re.findall(r'id="([^"{}]+)"', (templates / name).read_text(encoding="utf-8"))
+    }
+    assert used == TEMPLATE_IDS
