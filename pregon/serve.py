@@ -11,6 +11,7 @@ import functools
 import gc
 import http.server
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,8 +75,7 @@ class PreviewServer:
         error_page = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS), autoescape=True)
         self._error_template = error_page.get_template("error.html")
         handler = functools.partial(_PreviewHandler, self)
-        self.http = http.server.ThreadingHTTPServer((host, port), handler)
-        self.http.daemon_threads = True
+        self.http = _PreviewHTTPServer((host, port), handler)
 
     @property
     def url(self) -> str:
@@ -135,6 +135,18 @@ class PreviewServer:
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+
+class _PreviewHTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    """Connections waiting to be taken: the default of 5 makes the 6th of many pages opened at once (a
+    page and its styles, several tabs, reload connections) wait seconds for the system to retry."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A reader who closed the page before its answer was sent is no error of the preview's.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
