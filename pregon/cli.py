@@ -115,6 +115,7 @@ def _serve(arguments: argparse.Namespace) -> int:
 
     from . import serve
     from .cache import load_cache, save_cache
+    from .lock import build_lock
     from .memory import PreviewMemory
     from .pipeline import build
 
@@ -136,7 +137,9 @@ def _serve(arguments: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("Stopped.", file=sys.stderr)
         finally:
-            save_cache(cache_folder, memory.cache)
+            # Under the build's lock: a build from the command line may be saving the same cache.
+            with build_lock(site_dir, site_dir / serve.PREVIEW_FOLDER):
+                save_cache(cache_folder, memory.cache)
     return 0
 
 

@@ -12,6 +12,8 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from .config import SECTIONS, Language, SiteConfig
 from .environments import Context, Templates
 from .plans import (
@@ -125,16 +127,14 @@ class _Contexts:
         }
 
     def not_found(self, plan: NotFoundPlan) -> Context:
-        # Served for any missing address at any depth, so its links start at the site's root path.
-        root = "/" + self.config.base_url.split("://", 1)[-1].partition("/")[2]
         return {
             "columns": [
                 self.templates.fragment(
-                    language.code, "not_found_column.html", plan.path, home=f"{root}{language.code}/"
+                    language.code, "not_found_column.html", plan.path, home=f"{plan.root}{language.code}/"
                 )
                 for language in self.config.languages
             ],
-            "root": root,
+            "root": plan.root,
         }
 
     def home(self, plan: HomePlan) -> Context:
@@ -224,8 +224,6 @@ class _Contexts:
         original = group.page(group.original.lang)
         urls = {other.lang: other.url for other in group.pages}
         json_ld = _faq_json_ld(plan) if page.section == "faq" and converted.questions else None
-        from markupsafe import Markup
-
         return {
             "page": page,
             "source": page.source,

@@ -32,7 +32,7 @@ class Conversion:
 
     key: str
     """A digest of the Markdown engine, the source's path and file id, the reader's language and the
-    page's path (conversions.key_of)."""
+    page's path (Conversions.key_of)."""
     answers: LinkResolution
     converted: Converted
 

@@ -27,7 +27,9 @@ def file_stat(path: str | Path) -> FileStat:
 def atomic_write(path: Path, content: bytes) -> FileStat:
     """Write `content` to `path` so that a reader sees the old file or the new one, never a part of one:
     written beside it, then renamed over it. Returns the new file's stat."""
-    temporary = path.with_name(path.name + ".tmp")
+    # Named for the process: two processes saving the same file (the preview stopping, a build) never
+    # write into one temporary file.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_bytes(content)
         written = file_stat(temporary)
@@ -38,23 +40,12 @@ def atomic_write(path: Path, content: bytes) -> FileStat:
     return written
 
 
-def digest_of(value: object) -> str:
-    """A hex sha256 of plain data (strings, numbers, dates, paths, and tuples and frozen dataclasses of
-    them), whose repr is the same in every process."""
-    return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).hexdigest()
-
 
 def digest_bytes_of(value: object) -> bytes:
-    """digest_of, as 32 bytes: for digests that are only ever fed into other digests."""
+    """A sha256 of plain data (strings, numbers, dates, paths, and tuples and frozen dataclasses of them),
+    whose repr is the same in every process: for digests that are only ever fed into other digests."""
     return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).digest()
 
-
-def identity_of(value: object) -> bytes:
-    """A digest of a value made of plain data and of objects that carry their own `identity` (bytes):
-    every field of every dataclass in it counts, so nothing in it can be left out of the digest."""
-    hasher = hashlib.sha256()
-    _feed(hasher, value)
-    return hasher.digest()
 
 
 def fields_identity(value: object) -> bytes:

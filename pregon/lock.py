@@ -1,7 +1,8 @@
 """One build at a time of a site folder, and into an output folder.
 
 A build holds two locks while it runs: one on the site folder, one on the folder that holds its output
-folder (the one its staging folders go in), taken in that order, or one when they are the same folder.
+folder (the one its staging folders go in), taken in the order of their paths, or one when they are the
+same folder.
 They are `flock` locks on the folders themselves: the kernel releases them when the holder exits,
 however it exits (a build killed with SIGKILL included), no lock file is ever written or left behind,
 and deleting `.pregon-cache` cannot break one. A build that must wait names the holder, as the kernel
@@ -21,13 +22,13 @@ from .output import write_problem
 
 
 def locked_folders(site_dir: Path, out_dir: Path) -> list[tuple[Path, str]]:
-    """The folders a build of `site_dir` into `out_dir` locks, in the order it locks them."""
+    """The folders a build of `site_dir` into `out_dir` locks, in the order it locks them: by path, the
+    same order for every build, so that two builds each waiting for the other's folder cannot happen."""
     site = site_dir.resolve()
     beside_output = out_dir.absolute().parent.resolve()
-    folders = [(site, "this site")]
-    if beside_output != site:
-        folders.append((beside_output, f"the folder of {out_dir.name}/"))
-    return folders
+    folders = {site: "this site"}
+    folders.setdefault(beside_output, f"the folder of {out_dir.name}/")
+    return sorted(folders.items())
 
 
 @contextmanager
@@ -44,6 +45,9 @@ def build_lock(
 
 @contextmanager
 def _held(folder: Path, what: str, wait: bool, waiting: Callable[[str], None] | None) -> Iterator[None]:
+    if what == "this site" and not folder.is_dir():
+        yield  # no site to build: loading it says so
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)

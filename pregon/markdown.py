@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import cmarkgfm
+import lxml.etree
 import lxml.html
 import nh3
 from cmarkgfm.cmark import Options
@@ -100,10 +101,10 @@ _SOURCE_POSITION = re.compile(r' data-sourcepos="[0-9:-]*"')
 """cmark-gfm's line marks, needed to name lines in problems, not in the page."""
 _EXTENSIONS = ["table", "strikethrough", "autolink"]
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+"""The page's own title is its only h1; the body's sections start at h2."""
 TEMPLATE_IDS = frozenset({"main", "search-q", "search-page-q", "downloads-title", "questions-title"})
 """The ids the templates give the elements around a page's text (templates/base.html, page.html,
-search.html): an id in the text must not take one of them."""
-"""The page's own title is its only h1; the body's sections start at h2."""
+search.html): an id in the text must not take one of them. A test reads them from the templates."""
 _WALKED_TAGS = ("a", "img", *sorted(_HEADING_TAGS))
 
 
@@ -169,10 +170,10 @@ class MarkdownConverter:
         )
         if not raw_html.strip():
             return Converted("", (), (), (), (), (), "")
-        too_deep = _too_deep(raw_html, source)
+        root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
+        too_deep = _too_deep(root, raw_html, source, source.body.split("\n"))
         if too_deep is not None:
             return Converted("", (), (), (), (), (too_deep,), "")
-        root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
         problems: list[Problem] = []
         headings: list[Heading] = []
         links: list[Link] = []
@@ -258,26 +259,20 @@ class MarkdownConverter:
 MAX_NESTING = 100
 """How deep quotes, lists and HTML elements may nest in a page's text. The HTML parser keeps 256 levels
 (libxml2's limit) and silently drops what is deeper, and no reader can follow a hundred."""
-_TAG = re.compile(r'<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>]*?data-sourcepos="(\d+))?[^>]*?(/?)>')
-_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 
 
-def _too_deep(raw_html: str, source: SourcePage) -> Problem | None:
-    """An error if the converted text nests deeper than MAX_NESTING, at the line where it does."""
+def _too_deep(root: lxml.html.HtmlElement, raw_html: str, source: SourcePage, lines: list[str]) -> Problem | None:
+    """An error if the converted text nests deeper than MAX_NESTING, at the line where it does. Depth is
+    the parsed tree's, so end tags that HTML lets authors leave out (`</li>`, `</td>`) count right."""
     if raw_html.count("<") <= 2 * MAX_NESTING:
         return None  # too few tags to nest that deep: most pages stop here
-    depth, line = 0, 1
-    for match in _TAG.finditer(raw_html):
-        closing, name, position, self_closing = match.groups()
-        if position:
-            line = int(position)
-        if name.lower() in _VOID or self_closing:
-            continue
-        depth = depth - 1 if closing else depth + 1
-        if depth > MAX_NESTING:
+    depth = 0
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_NESTING + 1:  # the root is the div that holds the text
             return error(
                 source.path,
-                source.body_line + line - 1,
+                _line_of(source, lines, element, ""),
                 f"the text nests quotes, lists or HTML elements more than {MAX_NESTING} levels deep",
                 "flatten it: readers cannot follow that many levels, and what is deeper would be lost",
             )

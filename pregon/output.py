@@ -1,7 +1,9 @@
 """Writing Outputs: into a temporary folder beside the output, swapped in only when all succeeded.
 
 Readers of the published folder never see a half-written site: the new site is complete on disk
-before it replaces the old one, and a failed or killed build leaves the old one exactly as it was.
+before it replaces the old one, and a failed build leaves the old one exactly as it was. A build killed
+while it moves the changed files of an edit in, one by one, leaves some of them moved: the next build
+makes them all.
 Nothing is ever written outside the output folder.
 """
 
@@ -94,16 +96,28 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
 
 @contextmanager
 def unwritable_as_problem(out_dir: Path) -> Iterator[None]:
-    """A disk that is full, read-only or not ours to write, met while the site is written or published
-    beside `out_dir`, as the build's error naming the folder (the published site is then as it was)."""
+    """A disk that is full, read-only or not ours to write, met while writing the site into the folders
+    beside `out_dir` or moving it in, as the build's error naming the folder (the published site is then
+    as it was). Any other OSError, such as a source that cannot be read, is not this one's to explain."""
     try:
         yield
     except OSError as exc:
-        area = out_dir.absolute().parent
-        where = Path(os.path.abspath(exc.filename)) if isinstance(exc.filename, str) else None
-        if (where is None or not where.is_relative_to(area)) and exc.errno not in _WRITE_ERRORS:
+        if not _written_by_the_build(exc, out_dir.absolute()):
             raise
         raise BuildFailed([write_problem(out_dir, exc)]) from exc
+
+
+def _written_by_the_build(exc: OSError, out_dir: Path) -> bool:
+    if not isinstance(exc.filename, str):
+        # A write to a file already open names no file; only writing fails so.
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    where = Path(os.path.abspath(exc.filename))
+    if where == out_dir or where.is_relative_to(out_dir):
+        return True
+    if not where.is_relative_to(out_dir.parent) or where == out_dir.parent:
+        return where == out_dir.parent and exc.errno in _WRITE_ERRORS
+    first = where.relative_to(out_dir.parent).parts[0]
+    return any(first.startswith(_leftover_prefix(prefix, out_dir)) for prefix in (_TEMP_PREFIX, _OLD_PREFIX))
 
 
 def write_problem(folder: Path, exc: OSError) -> Problem:
@@ -257,15 +271,20 @@ def _patch(folder: Path, out_dir: Path, changed: list[Placed], removed: list[str
                 os.replace(target, kept)
                 moved.append((target, kept))
     except OSError:
+        # If even putting back fails, the backup holds the only copies of the earlier files: it is kept,
+        # and the next build (which removes it as a leftover) publishes the whole site again.
         _undo(moved, made_folders)
-        raise
-    finally:
         shutil.rmtree(backup, ignore_errors=True)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
     for path in removed:
         parent = (out_dir / path).parent
-        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        try:
+            while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        except OSError:
+            pass  # an empty folder left in the published site: harmless, and removed next time
 
 
 def _keep_aside(target: Path, kept: Path) -> Path:

@@ -62,11 +62,18 @@ class OutputMaker:
         self.templates = templates
         self.published = published
 
+    def kept(self, plan: Plan, key: str) -> tuple[Unchanged, OutputRecord] | None:
+        """The published file, if it was made under this key and is still there, and its record."""
+        record = self.published.kept(plan.path, key) if self.published is not None else None
+        if record is None or self.published is None:
+            return None
+        return Unchanged(plan.path, self.published.digests[plan.path]), record
+
     def make(self, plan: Plan) -> MadeOutput:
         key = self.keys.of(plan)
-        kept = self.published.kept(plan.path, key) if self.published is not None else None
-        if kept is not None and self.published is not None:
-            return MadeOutput(Unchanged(plan.path, self.published.digests[plan.path]), kept, rendered=False)
+        kept = self.kept(plan, key)
+        if kept is not None:
+            return MadeOutput(kept[0], kept[1], rendered=False)
         text = self.templates.render(
             plan.lang, plan.template, plan.path, lambda: context_of(plan, self.config, self.templates)
         )
@@ -150,6 +157,9 @@ def render_site(
         made_index, indexes[code] = _search_index(site, code, words, published, (search_before or {}).get(code))
         outputs.extend(made_index)
     problems.extend(_missing_strings(catalogs, missing))
+    if known_keys is not None:
+        for gone in [path for path in known_keys if path not in records]:
+            del known_keys[gone]  # a page removed, or a template that failed: not kept for ever
     return RenderedSite(tuple(outputs), _once(problems), records, rendered, indexes)
 
 
@@ -195,16 +205,17 @@ class _PageMaker:
         return PagePlan(page.output_path, page.lang, page, group, conversion, self.downloads.get(group.key, ()))
 
     def _kept(self, index: int) -> PageResult | None:
+        """The page kept from the published site, if its conversion is cached: decided here, in one pass
+        over every page, without starting workers."""
         conversion = self.found[index]
-        published = self.maker.published
-        if conversion is None or published is None:
+        if conversion is None or self.maker.published is None:
             return None
         plan = self._plan(index, conversion)
-        record = published.kept(plan.path, self.maker.keys.of(plan))
-        if record is None:
+        kept = self.maker.kept(plan, self.maker.keys.of(plan))
+        if kept is None:
             return None
-        kept = Unchanged(plan.path, published.digests[plan.path])
-        placed = Placed(plan.path, kept.digest, staged=False) if self.destination is not None else kept
+        unchanged, record = kept
+        placed: Made = Placed(plan.path, unchanged.digest, staged=False) if self.destination is not None else unchanged
         return PageResult(placed, record, False, (), conversion)
 
     def make(self, index: int) -> PageResult:

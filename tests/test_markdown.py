@@ -183,3 +183,8 @@ def test_the_ids_a_pages_text_avoids_are_those_its_templates_use() -> None:
         for found in re.findall(r'id="([^"{}]+)"', (templates / name).read_text(encoding="utf-8"))
     }
     assert used == TEMPLATE_IDS
+
+
+def test_end_tags_html_lets_authors_leave_out_do_not_count_as_nesting() -> None:
+    rendered = render("<table>\n" + "<tr><td>row\n" * 150 + "</table>")
+    assert rendered.problems == () and rendered.html.count("<tr>") == 150

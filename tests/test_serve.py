@@ -17,7 +17,7 @@ from pregon.memory import PreviewMemory
 from pregon.pipeline import BuildOptions, build
 from pregon.serve import PreviewServer
 
-from .conftest import SiteTree, page, parse_html
+from .conftest import MINIMAL_CONFIG, SiteTree, page, parse_html
 
 
 @pytest.fixture
@@ -132,17 +132,31 @@ def test_the_published_build_has_no_reload_script(site_tree: Callable[..., SiteT
         assert b"__pregon" not in path.read_bytes(), path
 
 
-def test_a_missing_address_gets_the_sites_404_page_with_its_styles(preview: tuple[SiteTree, PreviewServer]) -> None:
-    _, server = preview
-    status, body = get(server.url + "en/no/such/page/")
-    assert status == 404
-    root = parse_html(body)
-    assert root.get("lang") and root.findtext(".//h1")
-    # Its links start at the preview's root, where the preview serves the site.
-    styles = [link.get("href") for link in root.findall(".//link[@rel='stylesheet']")]
-    assert styles and all(get(server.url + href.lstrip("/"))[0] == 200 for href in styles)
-    homes = [a.get("href") for a in root.findall(".//a[@href]")]
-    assert "/en/" in homes and all(get(server.url + href.lstrip("/"))[0] == 200 for href in homes if href)
+def test_a_missing_address_gets_the_sites_404_page_with_its_styles(site_tree: Callable[..., SiteTree]) -> None:
+    # Published below a path, as the shipped site is: the preview still serves the site at its root.
+    config = MINIMAL_CONFIG.replace('base_url: "https://www.example.org/"', 'base_url: "https://www.example.org/city/"')
+    assert config != MINIMAL_CONFIG
+    tree = site_tree({"content/en/faq/what.md": page("What?", body="## One?\n\nAn answer.")}, config=config)
+    memory = PreviewMemory()
+
+    def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
+        return list(build(BuildOptions(site_dir=tree.root, out_dir=out_dir, preview=True), memory, changed).warnings)
+
+    server = PreviewServer(tree.root, rebuild, port=0, report=lambda line: None)
+    with server.running():
+        status, body = get(server.url + "en/no/such/page/")
+        assert status == 404
+        root = parse_html(body)
+        assert root.get("lang") and root.findtext(".//h1")
+        # Its links start at the preview's root, where the preview serves the site.
+        styles = [link.get("href") for link in root.findall(".//link[@rel='stylesheet']")]
+        assert styles and all(get(server.url + href.lstrip("/"))[0] == 200 for href in styles)
+        homes = [a.get("href") for a in root.findall(".//a[@href]")]
+        assert "/en/" in homes and all(get(server.url + href.lstrip("/"))[0] == 200 for href in homes if href)
+    # The published 404 page keeps the published path.
+    assert build(BuildOptions(site_dir=tree.root, out_dir=tree.out)).rendered > 0
+    published = parse_html((tree.out / "404.html").read_bytes())
+    assert "/city/en/" in [a.get("href") for a in published.findall(".//a[@href]")]
 
 
 READERS = 50
