@@ -37,10 +37,15 @@ def main(argv: list[str] | None = None) -> None:
     os._exit(code)
 
 
+GLOBAL_OPTIONS = ("--site", "--content")
+"""Options every command takes, before or after the command's name."""
+
+
 def run(argv: list[str]) -> int:
-    if not argv or argv[0] not in (*COMMANDS, "-h", "--help"):
-        argv = ["build", *argv]
-    arguments = _parser().parse_args(argv)
+    arguments = _parser().parse_args(_with_command(argv))
+    for name in ("site", "content"):
+        if getattr(arguments, name, None) is None:
+            setattr(arguments, name, "." if name == "site" else None)
     try:
         if arguments.command == "i18n":
             return i18n_commands.run(Path(arguments.site), arguments.action, arguments.language)
@@ -69,45 +74,73 @@ def run(argv: list[str]) -> int:
         return 70
 
 
+def _with_command(argv: list[str]) -> list[str]:
+    """`argv` with `build` where no command is named: the first word that is not an option or a global
+    option's value names the command."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_OPTIONS:
+            next(words, None)  # its value
+        elif word.startswith(tuple(f"{option}=" for option in GLOBAL_OPTIONS)):
+            continue
+        elif word in ("-h", "--help") or word in COMMANDS:
+            return argv
+        else:
+            break  # an option of build's, or no command at all
+    return ["build", *argv]
+
+
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """--site and --content, for the main parser (before the command) and for each command (after it):
+    a value given after the command wins, and where neither gives one, run() sets the default."""
+    options = argparse.ArgumentParser(add_help=False)
+    default = None if defaults else argparse.SUPPRESS
+    options.add_argument("--site", default=default, help="the site folder, holding site.yaml (default: .)")
+    options.add_argument("--content", default=default, help="the content folder (default: SITE/content)")
+    return options
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python build.py", description="Build a multilingual public information site."
+        prog="pregon", description="Build a multilingual public information site.", parents=[_global_options(True)]
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build", help="build the site (the default command)")
-    build_parser.add_argument("--site", default=".", help="the site folder, holding site.yaml (default: .)")
-    build_parser.add_argument("--content", help="the content folder (default: SITE/content)")
+    after = [_global_options(False)]
+    build_parser = commands.add_parser("build", help="build the site (the default command)", parents=after)
     build_parser.add_argument("--out", help="the output folder, replaced on success (default: SITE/site)")
     build_parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
     build_parser.add_argument("--profile", action="store_true", help="show where the time went, by stage")
     build_parser.add_argument(
         "--no-wait", action="store_true", help="if another build of the site is running, exit 1 instead of waiting"
     )
-    i18n_parser = commands.add_parser("i18n", help="manage the interface string catalogs (wraps Babel)")
+    i18n_parser = commands.add_parser("i18n", help="manage the interface string catalogs (wraps Babel)", parents=after)
     i18n_parser.add_argument("action", choices=i18n_commands.ACTIONS)
     i18n_parser.add_argument("language", nargs="?", help="the language code, for init")
-    i18n_parser.add_argument("--site", default=".", help="the site folder (default: .)")
-    status_parser = commands.add_parser("status", help="what is translated, missing or outdated")
-    status_parser.add_argument("--site", default=".", help="the site folder (default: .)")
+    status_parser = commands.add_parser("status", help="what is translated, missing or outdated", parents=after)
     status_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     status_parser.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or outdated")
     status_parser.add_argument(
         "--mark", metavar="PATH", help="record that a translation follows its source as it is now"
     )
     status_parser.add_argument("--diff", metavar="PATH", help="show what changed in a translation's source since then")
-    new_parser = commands.add_parser("new", help="start a new page, or a translation of one")
+    new_parser = commands.add_parser("new", help="start a new page, or a translation of one", parents=after)
     new_parser.add_argument("kind", help="announcement, faq or guide")
     new_parser.add_argument("title", help="the page's title, in its language")
     new_parser.add_argument("--lang", help="the page's language (default: the site's default language)")
     new_parser.add_argument("--translation-of", metavar="PATH", help="the page this one translates")
-    new_parser.add_argument("--site", default=".", help="the site folder (default: .)")
-    check_parser = commands.add_parser("check", help="find what readers would stumble on, before publishing")
+    check_parser = commands.add_parser(
+        "check", help="find what readers would stumble on, before publishing", parents=after
+    )
     check_parser.add_argument("--external", action="store_true", help="also check links to other sites")
-    check_parser.add_argument("--site", default=".", help="the site folder (default: .)")
-    serve_parser = commands.add_parser("serve", help="preview the site, rebuilt and reloaded on every change")
+    serve_parser = commands.add_parser(
+        "serve", help="preview the site, rebuilt and reloaded on every change", parents=after
+    )
     serve_parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
-    serve_parser.add_argument("--site", default=".", help="the site folder (default: .)")
     return parser
+
+
+def _content(arguments: argparse.Namespace) -> Path | None:
+    return Path(arguments.content) if arguments.content else None
 
 
 def _serve(arguments: argparse.Namespace) -> int:
@@ -124,7 +157,7 @@ def _serve(arguments: argparse.Namespace) -> int:
     memory = PreviewMemory(load_cache(cache_folder))
 
     def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
-        options = BuildOptions(site_dir=site_dir, out_dir=out_dir, preview=True)
+        options = BuildOptions(site_dir=site_dir, out_dir=out_dir, content_dir=_content(arguments), preview=True)
         return list(build(options, memory, changed, waiting=lambda line: print(line, file=sys.stderr)).warnings)
 
     preview = serve.PreviewServer(
@@ -148,7 +181,7 @@ def _check(arguments: argparse.Namespace) -> int:
     from . import check
     from .pipeline import load_site
 
-    config, site = load_site(Path(arguments.site), None, problems)
+    config, site = load_site(Path(arguments.site), _content(arguments), problems)
     if site is not None:
         problems += check.check_site(site, check_external=arguments.external)
     found = _report([problem.as_error() for problem in problems])
@@ -163,7 +196,7 @@ def _new(arguments: argparse.Namespace) -> int:
     from .pipeline import require_site
 
     site_dir = Path(arguments.site)
-    config, site, _warnings = require_site(site_dir)
+    config, site, _warnings = require_site(site_dir, _content(arguments))
 
     source = _site_relative(arguments.translation_of, site_dir) if arguments.translation_of else None
     planned, problems = new.plan_page(
@@ -202,7 +235,7 @@ def _status(arguments: argparse.Namespace) -> int:
     from .pipeline import require_site
 
     site_dir = Path(arguments.site)
-    config, site, _warnings = require_site(site_dir)
+    config, site, _warnings = require_site(site_dir, _content(arguments))
 
     if arguments.mark:
         problems = status.mark(site, _site_relative(arguments.mark, site_dir), config.root)
@@ -227,7 +260,7 @@ def _build(arguments: argparse.Namespace) -> int:
     options = BuildOptions(
         site_dir=site_dir,
         out_dir=Path(arguments.out) if arguments.out else site_dir / "site",
-        content_dir=Path(arguments.content) if arguments.content else None,
+        content_dir=_content(arguments),
         strict=arguments.strict,
         wait=not arguments.no_wait,
     )

@@ -1,0 +1,288 @@
+"""The command line: parses arguments and hands them to the build or the catalog commands.
+
+No logic of its own beyond choosing exit codes: 0 success, 1 problems in the sources, 2 a usage
+mistake. A Python traceback never reaches staff for bad input; a real crash says where its trace is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+import threading
+import traceback
+from pathlib import Path
+
+from . import i18n_commands
+from .errors import BuildFailed, Problem, format_problem, sorted_problems
+from .last_build import CACHE_FOLDER, unchanged_build
+from .options import BuildOptions
+
+# The commands' own modules (and the pipeline, with Markdown, Jinja2, Babel and WeasyPrint) are imported
+# inside each command: a build with nothing to do then answers before loading any of them.
+
+COMMANDS = ("build", "i18n", "status", "new", "check", "serve")
+
+
+def main(argv: list[str] | None = None) -> None:
+    code = run(sys.argv[1:] if argv is None else argv)
+    # A build leaves its cache in memory, hundreds of thousands of small objects: freeing them one by
+    # one as Python exits took half a second after a one-page edit. Everything is written and closed
+    # by now; the operating system frees the whole process at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+GLOBAL_OPTIONS = ("--site", "--content")
+"""Options every command takes, before or after the command's name."""
+
+
+def run(argv: list[str]) -> int:
+    arguments = _parser().parse_args(_with_command(argv))
+    for name in ("site", "content"):
+        if getattr(arguments, name, None) is None:
+            setattr(arguments, name, "." if name == "site" else None)
+    try:
+        if arguments.command == "i18n":
+            return i18n_commands.run(Path(arguments.site), arguments.action, arguments.language)
+        if arguments.command == "status":
+            return _status(arguments)
+        if arguments.command == "new":
+            return _new(arguments)
+        if arguments.command == "check":
+            return _check(arguments)
+        if arguments.command == "serve":
+            return _serve(arguments)
+        return _build(arguments)
+    except BuildFailed as failure:  # a command that needs the site found problems in it
+        return _report(failure.problems)
+    except KeyboardInterrupt:
+        print("Interrupted; the previous site was left as it was.", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: staff get a message, not a traceback
+        with tempfile.NamedTemporaryFile("w", prefix="pregon-crash-", suffix=".txt", delete=False) as file:
+            traceback.print_exc(file=file)
+        print(
+            f"pregon crashed: this is a bug in pregon, not in your content. The previous site was left as it was.\n"
+            f"The details were saved to {file.name}; please attach that file to a bug report.",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """`argv` with `build` where no command is named: the first word that is not an option or a global
+    option's value names the command."""
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_OPTIONS:
+            next(words, None)  # its value
+        elif word.startswith(tuple(f"{option}=" for option in GLOBAL_OPTIONS)):
+            continue
+        elif word in ("-h", "--help") or word in COMMANDS:
+            return argv
+        else:
+            break  # an option of build's, or no command at all
+    return ["build", *argv]
+
+
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """--site and --content, for the main parser (before the command) and for each command (after it):
+    a value given after the command wins, and where neither gives one, run() sets the default."""
+    options = argparse.ArgumentParser(add_help=False)
+    default = None if defaults else argparse.SUPPRESS
+    options.add_argument("--site", default=default, help="the site folder, holding site.yaml (default: .)")
+    options.add_argument("--content", default=default, help="the content folder (default: SITE/content)")
+    return options
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pregon", description="Build a multilingual public information site.", parents=[_global_options(True)]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    after = [_global_options(False)]
+    build_parser = commands.add_parser("build", help="build the site (the default command)", parents=after)
+    build_parser.add_argument("--out", help="the output folder, replaced on success (default: SITE/site)")
+    build_parser.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    build_parser.add_argument("--profile", action="store_true", help="show where the time went, by stage")
+    build_parser.add_argument(
+        "--no-wait", action="store_true", help="if another build of the site is running, exit 1 instead of waiting"
+    )
+    i18n_parser = commands.add_parser("i18n", help="manage the interface string catalogs (wraps Babel)", parents=after)
+    i18n_parser.add_argument("action", choices=i18n_commands.ACTIONS)
+    i18n_parser.add_argument("language", nargs="?", help="the language code, for init")
+    status_parser = commands.add_parser("status", help="what is translated, missing or outdated", parents=after)
+    status_parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status_parser.add_argument("--strict", action="store_true", help="exit 1 if anything is missing or outdated")
+    status_parser.add_argument(
+        "--mark", metavar="PATH", help="record that a translation follows its source as it is now"
+    )
+    status_parser.add_argument("--diff", metavar="PATH", help="show what changed in a translation's source since then")
+    new_parser = commands.add_parser("new", help="start a new page, or a translation of one", parents=after)
+    new_parser.add_argument("kind", help="announcement, faq or guide")
+    new_parser.add_argument("title", help="the page's title, in its language")
+    new_parser.add_argument("--lang", help="the page's language (default: the site's default language)")
+    new_parser.add_argument("--translation-of", metavar="PATH", help="the page this one translates")
+    check_parser = commands.add_parser(
+        "check", help="find what readers would stumble on, before publishing", parents=after
+    )
+    check_parser.add_argument("--external", action="store_true", help="also check links to other sites")
+    serve_parser = commands.add_parser(
+        "serve", help="preview the site, rebuilt and reloaded on every change", parents=after
+    )
+    serve_parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    return parser
+
+
+def _content(arguments: argparse.Namespace) -> Path | None:
+    return Path(arguments.content) if arguments.content else None
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    site_dir = Path(arguments.site)
+
+    from . import serve
+    from .cache import load_cache, save_cache
+    from .lock import build_lock
+    from .memory import PreviewMemory
+    from .pipeline import build
+
+    # Kept in memory while the server runs, so that a rebuild after each save neither reads nor writes it.
+    cache_folder = site_dir / CACHE_FOLDER
+    memory = PreviewMemory(load_cache(cache_folder))
+
+    def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
+        options = BuildOptions(site_dir=site_dir, out_dir=out_dir, content_dir=_content(arguments), preview=True)
+        return list(build(options, memory, changed, waiting=lambda line: print(line, file=sys.stderr)).warnings)
+
+    preview = serve.PreviewServer(
+        site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
+    )
+    with preview.running():
+        print(f"Previewing on {preview.url} (press Ctrl+C to stop)", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("Stopped.", file=sys.stderr)
+        finally:
+            # Under the build's lock: a build from the command line may be saving the same cache.
+            with build_lock(site_dir, site_dir / serve.PREVIEW_FOLDER):
+                save_cache(cache_folder, memory.cache)
+    return 0
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    from . import check
+    from .pipeline import load_site
+
+    config, site = load_site(Path(arguments.site), _content(arguments), problems)
+    if site is not None:
+        problems += check.check_site(site, check_external=arguments.external)
+    found = _report([problem.as_error() for problem in problems])
+    if not found:
+        print("No problems found.")
+    return found
+
+
+def _new(arguments: argparse.Namespace) -> int:
+    from . import new
+    from .i18n import load_catalogs
+    from .pipeline import require_site
+
+    site_dir = Path(arguments.site)
+    config, site, _warnings = require_site(site_dir, _content(arguments))
+
+    source = _site_relative(arguments.translation_of, site_dir) if arguments.translation_of else None
+    planned, problems = new.plan_page(
+        config,
+        site,
+        load_catalogs(config).catalogs,
+        arguments.kind,
+        arguments.title,
+        arguments.lang,
+        source,
+        datetime.date.today(),
+    )
+    if planned is not None:
+        problems += new.write_new_page(planned)
+    if not problems and planned is not None:
+        shown = config.shown(planned.path)
+        print(f"Created {shown}. It is a draft: write it, then remove the line `draft: true` to publish it.")
+    return _report(problems)
+
+
+def _report(problems: list[Problem]) -> int:
+    for problem in sorted_problems(problems):
+        print(format_problem(problem), file=sys.stderr)
+    return 1 if any(problem.is_error for problem in problems) else 0
+
+
+def _site_relative(path: str, site_dir: Path) -> str:
+    """A path given on the command line, as the site names its sources (relative to its folder)."""
+    absolute = Path(path).absolute()
+    root = site_dir.absolute()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else Path(path).as_posix()
+
+
+def _status(arguments: argparse.Namespace) -> int:
+    from . import status
+    from .pipeline import require_site
+
+    site_dir = Path(arguments.site)
+    config, site, _warnings = require_site(site_dir, _content(arguments))
+
+    if arguments.mark:
+        problems = status.mark(site, _site_relative(arguments.mark, site_dir), config.root)
+        if not problems:
+            print(f"Marked {arguments.mark} as following the current version of its source.")
+        return _report(problems)
+    if arguments.diff:
+        text, problems = status.diff(site, _site_relative(arguments.diff, site_dir), config.root)
+        if not problems:
+            print(text or "The source has not changed since this translation was made.", end="" if text else "\n")
+        return _report(problems)
+    result = status.translation_status(config, site)
+    if arguments.json:
+        print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(status.format_table(result, config))
+    return 1 if arguments.strict and result.incomplete else 0
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    site_dir = Path(arguments.site)
+    options = BuildOptions(
+        site_dir=site_dir,
+        out_dir=Path(arguments.out) if arguments.out else site_dir / "site",
+        content_dir=_content(arguments),
+        strict=arguments.strict,
+        wait=not arguments.no_wait,
+    )
+    try:
+        report = unchanged_build(options)
+        if report is None:
+            from .pipeline import build
+
+            report = build(options, waiting=lambda line: print(line, file=sys.stderr, flush=True))
+    except BuildFailed as failure:
+        problems = sorted_problems(failure.problems)
+        for problem in problems:
+            print(format_problem(problem), file=sys.stderr)
+        errors = sum(problem.is_error for problem in problems)
+        print(f"Build failed with {errors} error(s); {options.out_dir} was left as it was.", file=sys.stderr)
+        return 1
+    for problem in sorted_problems(list(report.warnings)):
+        print(format_problem(problem), file=sys.stderr)
+    print(report.summary())
+    if arguments.profile:
+        if not report.unchanged:
+            print(f"  {report.rendered} of {report.files_written} files rendered again, the others unchanged")
+        for name, seconds in report.stage_seconds.items():
+            print(f"  {name:<10} {seconds * 1000:8.1f} ms")
+    return 0

@@ -1,0 +1,312 @@
+"""The build: configuration -> content -> site -> catalogs -> render -> write, each stage timed.
+
+Every stage runs as far as it can and returns its problems; the build stops before writing when any
+stage found an error, so the published folder only ever changes to a complete, correct site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from .cache import SavedCache, load_cache, save_cache
+from .config import SiteConfig, load_config
+from .content import ContentMemory, load_content
+from .errors import BuildFailed, Problem, Severity, error, warning
+from .fingerprint import input_fingerprint
+from .i18n import load_catalogs
+from .last_build import (
+    CACHE_FOLDER,
+    LastBuild,
+    OutputRecords,
+    PublishedSite,
+    forget_build,
+    new_build_id,
+    read_last_build,
+    read_output_records,
+    remember_build,
+    unchanged_report,
+)
+from .lock import build_lock
+from .memory import PreviewMemory
+from .options import BuildOptions, BuildReport
+from .output import (
+    Destination,
+    PublishedFileMissing,
+    check_paths,
+    publish,
+    staged_site,
+    unwritable_as_problem,
+    write_outputs,
+)
+from .printed import PdfEngine, load_engine, prune_cache
+from .render import render_site
+from .site import Site, link_translations
+
+__all__ = ["BuildOptions", "BuildReport", "build", "load_site", "require_site"]
+
+
+def build(
+    options: BuildOptions,
+    memory: PreviewMemory | None = None,
+    changed: frozenset[str] | None = None,
+    waiting: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build the site, or raise BuildFailed with every problem found; the output folder is untouched then.
+
+    `memory`: what a process that builds again and again (the preview server) keeps between builds,
+    and whose cache it saves itself, instead of one read from and written to the disk by each build.
+    `changed`: with it, the absolute paths of the inputs that a file watcher saw change since the last
+    build of this process. One build at a time of a site and of an output folder: if another one runs,
+    this one waits for it (telling `waiting` once), or fails if `options.wait` is False.
+    """
+    with build_lock(options.site_dir, options.out_dir, options.wait, waiting):
+        return _build(options, memory, changed)
+
+
+def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozenset[str] | None) -> BuildReport:
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    problems: list[Problem] = []
+
+    def stage(name: str, begun: float) -> None:
+        timings[name] = time.perf_counter() - begun
+
+    # Nothing changed since the last build into this folder: the site there is already this one.
+    begun = time.perf_counter()
+    cache_dir = options.site_dir / CACHE_FOLDER
+    records = memory.records if memory is not None else None
+    last = read_last_build(cache_dir, options.out_dir, records)
+    # The inputs `changed` is counted from: those the last build of this process found.
+    since = memory.walk.digest if memory is not None else ""
+    inputs = input_fingerprint(
+        options, last.last_inputs if last is not None else None, memory.walk if memory is not None else None, changed
+    )
+    if memory is not None and inputs is not None:
+        memory.walk = inputs.walked
+    stage("fingerprint", begun)
+    unchanged = unchanged_report(options, inputs, last)
+    if unchanged is not None and (memory is None or memory.built):
+        return dataclasses.replace(unchanged, seconds=time.perf_counter() - started, stage_seconds=timings)
+
+    begun = time.perf_counter()
+    if memory is not None:
+        memory.cache.used.clear()
+    cache = memory.cache if memory is not None else load_cache(cache_dir)
+    stage("cache", begun)
+    loaded = load_site(
+        options.site_dir,
+        options.content_dir,
+        problems,
+        stage,
+        cache,
+        memory,
+        inputs.hashes if inputs is not None else None,
+        (changed, since, inputs.digest) if inputs is not None and changed is not None else None,
+    )
+    config, site = loaded
+    if config is None:
+        raise BuildFailed(problems)
+    problems.extend(_output_folder_problems(config, options.out_dir))
+
+    # Catalogs are read even when the content has errors, so that every mistake is reported at once.
+    begun = time.perf_counter()
+    catalogs = load_catalogs(config)
+    problems.extend(catalogs.problems)
+    stage("catalogs", begun)
+    if site is None or _has_errors(problems, options.strict):
+        raise BuildFailed(_final(problems, options.strict))
+
+    begun = time.perf_counter()
+    # Loading WeasyPrint takes most of a second: only a site with guides to print pays for it.
+    pdf_engine, pdf_problems = (
+        load_engine(config.static_dir, cache_dir, config.static_dir / "print.css")
+        if any(group.key[0] == "guides" for group in site.groups)
+        else (None, [])
+    )
+    problems.extend(pdf_problems)
+    out_dir = options.out_dir.absolute()
+    published = (
+        PublishedSite(out_dir, last.outputs, read_output_records(cache_dir, options.out_dir, last, records))
+        if last is not None and last.out_dir == str(out_dir)
+        else None
+    )
+    # Pages are written as they are rendered, by every worker process, into a folder beside the
+    # published one; it replaces the published one only if the whole build succeeds.
+    with unwritable_as_problem(options.out_dir), staged_site(options.out_dir) as folder:
+        destination = Destination(folder, published.has if published is not None else None)
+        try:
+            rendered = render_site(
+                site,
+                catalogs.catalogs,
+                cache,
+                pdf_engine=pdf_engine,
+                preview=options.preview,
+                published=published,
+                destination=destination,
+                link_probes=memory.link_probes if memory is not None else None,
+                known_keys=memory.known_keys if memory is not None else None,
+                search_before=memory.search if memory is not None else None,
+            )
+            problems.extend(rendered.problems)
+            problems.extend(check_paths(rendered.outputs, config.static_dir))
+            stage("render", begun)
+            if _has_errors(problems, options.strict):
+                raise BuildFailed(_final(problems, options.strict))
+            begun = time.perf_counter()
+            placed = write_outputs(rendered.outputs, config.static_dir, destination)
+            forget_build(cache_dir, options.out_dir)
+            publish(
+                folder,
+                options.out_dir,
+                placed,
+                published.digests if published is not None else None,
+                patch_always=options.preview,
+            )
+        except PublishedFileMissing as exc:
+            raise BuildFailed(
+                [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]
+            ) from exc
+        stage("write", begun)
+    problems.extend(_saved(cache_dir, cache if memory is None else None, pdf_engine))
+    if memory is not None:
+        memory.search = dict(rendered.search)
+        memory.built = True
+
+    begun = time.perf_counter()
+    per_language = Counter(page.lang for page in site.pages())
+    untranslated = Counter(page.lang for page in site.pages() if page.is_fallback)
+    report = BuildReport(
+        pages_per_language={code: per_language.get(code, 0) for code in config.language_codes},
+        untranslated_per_language={code: untranslated.get(code, 0) for code in config.language_codes},
+        files_written=len(rendered.outputs),
+        rendered=rendered.rendered,
+        warnings=tuple(problem for problem in problems if problem.severity is Severity.WARNING),
+        seconds=0.0,
+        stage_seconds={},
+    )
+    build_id = new_build_id()
+    record = LastBuild(
+        inputs.digest if inputs is not None else "",
+        inputs.files if inputs is not None else {},
+        inputs.taken_ns if inputs is not None else 0,
+        report,
+        {item.path: item.digest for item in placed},
+        str(out_dir),
+        build_id,
+    )
+    try:
+        remember_build(cache_dir, options.out_dir, record, OutputRecords(build_id, rendered.records), records)
+    except OSError:
+        pass  # the site is published; without its record, the next build is a cold one, and says nothing less
+    stage("save", begun)
+    return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
+
+
+def load_site(
+    site_dir: Path,
+    content_dir: Path | None,
+    problems: list[Problem],
+    stage: Callable[[str, float], None] = lambda name, begun: None,
+    cache: SavedCache | None = None,
+    memory: PreviewMemory | None = None,
+    file_hashes: dict[str, str] | None = None,
+    watched: tuple[frozenset[str], str, str] | None = None,
+) -> tuple[SiteConfig | None, Site | None]:
+    """The front of the pipeline, shared by every command: configuration, content, translations linked.
+
+    Every problem found is added to `problems`; the site is None when any of them is an error.
+    `memory`: what the last build of this process found, which it starts from and updates.
+    `watched`: what a file watcher saw change, the fingerprint of the inputs it counts from, and that
+    of this build's (see load_content).
+    """
+    begun = time.perf_counter()
+    config_result = load_config(site_dir, content_dir)
+    problems.extend(config_result.problems)
+    stage("config", begun)
+    if config_result.config is None:
+        return None, None
+    config = config_result.config
+
+    begun = time.perf_counter()
+    changed, since, inputs = watched if watched is not None else (None, "", "")
+    known: ContentMemory | None = memory.content if memory is not None else None
+    content = load_content(config, cache, known, file_hashes, changed, since, inputs)
+    problems.extend(content.problems)
+    if memory is not None:
+        memory.content = content.memory
+    stage("content", begun)
+
+    begun = time.perf_counter()
+    site_result = link_translations(config, content.pages, memory.site if memory is not None else None)
+    problems.extend(site_result.problems)
+    stage("site", begun)
+    if any(problem.is_error for problem in problems):
+        return config, None
+    if memory is not None:
+        memory.site = site_result.site
+    return config, site_result.site
+
+
+def require_site(site_dir: Path, content_dir: Path | None = None) -> tuple[SiteConfig, Site, list[Problem]]:
+    """The loaded site for commands other than build; raises BuildFailed on any error."""
+    problems: list[Problem] = []
+    config, site = load_site(site_dir, content_dir, problems)
+    if config is None or site is None:
+        raise BuildFailed(problems)
+    return config, site, problems
+
+
+def _saved(cache_dir: Path, cache: SavedCache | None, pdf_engine: PdfEngine | None) -> list[Problem]:
+    """Save what the next build may reuse (the cache, unless the caller keeps it): the site is already
+    published, so a disk that cannot take it is a warning, and the next build a slower one."""
+    try:
+        if pdf_engine is not None:
+            prune_cache(pdf_engine)
+        if cache is not None:
+            save_cache(cache_dir, cache)
+    except OSError as exc:
+        return [
+            warning(
+                str(exc.filename or cache_dir),
+                None,
+                f"the build cache could not be saved ({exc.strerror}); the site was published",
+                "free some space there: the next build will be slower, not wrong",
+            )
+        ]
+    return []
+
+
+def _has_errors(problems: list[Problem], strict: bool) -> bool:
+    return any(problem.is_error or strict for problem in problems)
+
+
+def _final(problems: list[Problem], strict: bool) -> list[Problem]:
+    return [problem.as_error() for problem in problems] if strict else problems
+
+
+def _output_folder_problems(config: SiteConfig, out_dir: Path) -> list[Problem]:
+    """The output folder is replaced whole on every build: it must never hold the sources."""
+    out = out_dir.resolve()
+    root = config.root.resolve()
+    sources = [config.content_dir, config.templates_dir, config.translations_dir, config.static_dir]
+    clashes = [
+        folder.resolve()
+        for folder in sources
+        if out == folder.resolve() or folder.resolve().is_relative_to(out) or out.is_relative_to(folder.resolve())
+    ]
+    if root.is_relative_to(out):
+        clashes.append(root)
+    if clashes:
+        return [
+            error(
+                str(out_dir),
+                None,
+                f"the output folder would replace or sit inside the sources ({clashes[0]})",
+                "choose a separate folder for --out, such as site/",
+            )
+        ]
+    return []

@@ -1,0 +1,282 @@
+"""Site -> outputs: every output planned (plans.py), then each one kept from the published site or
+rendered, the pages on every core when there is Markdown enough to convert.
+
+The order is the data's: printed guides first (every page of a guide links to its PDFs, with their
+sizes), then the lists and the pages, then the search index made from the pages' words. One place
+decides for every output whether to keep or to render it (OutputMaker.make).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+
+import jinja2
+
+from . import search
+from .cache import SavedCache
+from .config import SECTIONS
+from .contexts import context_of
+from .conversion import Conversion, Conversions
+from .environments import MissingStrings, Templates, template_problem
+from .errors import Problem, warning
+from .i18n import LanguageCatalog
+from .incremental import KnownKey, OutputKeys
+from .last_build import OutputRecord, PublishedSite
+from .output import Destination, Output, Placed, Unchanged
+from .plans import Download, PagePlan, Plan, plan_lists
+from .printed import PdfEngine, print_guides
+from .site import Site
+from .workers import cores, map_in_workers
+
+PARALLEL_THRESHOLD = 200
+"""Below this many pages to convert, starting worker processes costs more than it saves."""
+
+Made = Output | Unchanged | Placed
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    outputs: tuple[Made, ...]
+    problems: tuple[Problem, ...]
+    records: Mapping[str, OutputRecord]
+    rendered: int
+    """How many outputs were rendered rather than kept."""
+    search: Mapping[str, search.SearchIndex]
+    """Each language's search index, for the next build of a process that builds again and again."""
+
+
+@dataclass(frozen=True)
+class MadeOutput:
+    output: Output | Unchanged
+    record: OutputRecord
+    rendered: bool
+
+
+class OutputMaker:
+    """Keeps an output whose plan and key are those of the published file, or renders it."""
+
+    def __init__(self, site: Site, keys: OutputKeys, templates: Templates, published: PublishedSite | None) -> None:
+        self.config = site.config
+        self.keys = keys
+        self.templates = templates
+        self.published = published
+
+    def kept(self, plan: Plan, key: str) -> tuple[Unchanged, OutputRecord] | None:
+        """The published file, if it was made under this key and is still there, and its record."""
+        record = self.published.kept(plan.path, key) if self.published is not None else None
+        if record is None or self.published is None:
+            return None
+        return Unchanged(plan.path, self.published.digests[plan.path]), record
+
+    def make(self, plan: Plan) -> MadeOutput:
+        key = self.keys.of(plan)
+        kept = self.kept(plan, key)
+        if kept is not None:
+            return MadeOutput(kept[0], kept[1], rendered=False)
+        text = self.templates.render(
+            plan.lang, plan.template, plan.path, lambda: context_of(plan, self.config, self.templates)
+        )
+        return MadeOutput(Output(plan.path, text.text.encode("utf-8")), OutputRecord(key, text.missing), rendered=True)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What making one page gave: sent back from a worker process, applied in render_site. It holds
+    no bytes when the page was written into the destination by the process that rendered it."""
+
+    output: Made | None
+    """None when its template failed (see problems)."""
+    record: OutputRecord | None
+    rendered: bool
+    problems: tuple[Problem, ...]
+    conversion: Conversion
+
+
+def render_site(
+    site: Site,
+    catalogs: Mapping[str, LanguageCatalog],
+    cache: SavedCache,
+    *,
+    pdf_engine: PdfEngine | None = None,
+    preview: bool = False,
+    published: PublishedSite | None = None,
+    destination: Destination | None = None,
+    link_probes: MutableMapping[str, frozenset[str]] | None = None,
+    known_keys: MutableMapping[str, KnownKey] | None = None,
+    search_before: Mapping[str, search.SearchIndex] | None = None,
+) -> RenderedSite:
+    """Every output of the site. `destination`: where pages are written as soon as they are rendered
+    (by the worker that rendered them); without one, they are returned. `link_probes`, `known_keys`,
+    `search_before`: what a process that builds again and again kept from its last build
+    (conversion.py, incremental.py, search.py)."""
+    templates = Templates(site.config, catalogs, cache, preview)
+    keys = OutputKeys(site.config, catalogs, templates, preview, known_keys)
+    maker = OutputMaker(site, keys, templates, published)
+    conversions = Conversions(site, cache, link_probes if link_probes is not None else {})
+    problems: list[Problem] = []
+    outputs: list[Made] = []
+    records: dict[str, OutputRecord] = {}
+    rendered = 0
+    missing: set[tuple[str, str]] = set()
+
+    def take(output: Made, record: OutputRecord, made_now: bool) -> None:
+        nonlocal rendered
+        outputs.append(output)
+        records[output.path] = record
+        missing.update(record.missing)
+        rendered += made_now
+
+    for plan in plan_lists(site, preview):
+        try:
+            made = maker.make(plan)
+        except jinja2.TemplateError as exc:
+            problems.append(template_problem(exc))
+            continue
+        take(made.output, made.record, made.rendered)
+
+    printed = print_guides(site, templates, pdf_engine)
+    problems.extend(printed.problems)
+    missing.update(printed.missing)
+
+    pages = _PageMaker(site, maker, conversions, printed.downloads, destination)
+    results = pages.make_all()
+    words: dict[str, str] = {}
+    for (_, page), result in zip(pages.order, results, strict=True):
+        words[page.output_path] = result.conversion.converted.words
+        # A fallback page repeats its original's text: its original reports the text's problems once.
+        if not page.is_fallback:
+            problems.extend(result.conversion.converted.problems)
+        problems.extend(result.problems)
+        if result.output is not None and result.record is not None:
+            take(result.output, result.record, result.rendered)
+    outputs.extend(printed.outputs)
+
+    indexes: dict[str, search.SearchIndex] = {}
+    for code in site.config.language_codes:
+        made_index, indexes[code] = _search_index(site, code, words, published, (search_before or {}).get(code))
+        outputs.extend(made_index)
+    problems.extend(_missing_strings(catalogs, missing))
+    if known_keys is not None:
+        for gone in [path for path in known_keys if path not in records]:
+            del known_keys[gone]  # a page removed, or a template that failed: not kept for ever
+    return RenderedSite(tuple(outputs), _once(problems), records, rendered, indexes)
+
+
+class _PageMaker:
+    """Every page of the site, in the order of its groups: a pure function per page (make), run in this
+    process or in workers."""
+
+    def __init__(
+        self,
+        site: Site,
+        maker: OutputMaker,
+        conversions: Conversions,
+        downloads: Mapping[tuple[str, str], tuple[Download, ...]],
+        destination: Destination | None,
+    ) -> None:
+        self.order = [(group, page) for group in site.groups for page in group.pages]
+        self.maker = maker
+        self.conversions = conversions
+        self.downloads = downloads
+        self.destination = destination
+        self.found: list[Conversion | None] = []
+
+    def make_all(self) -> list[PageResult]:
+        """Pages whose conversion is cached and whose key is the published file's are kept here, in one
+        pass; the others are made, on every core if enough Markdown must be converted (starting workers
+        costs a copy of this process, which only pays then)."""
+        self.found = [self.conversions.found(page) for _, page in self.order]
+        results: list[PageResult | None] = [self._kept(index) for index in range(len(self.order))]
+        remaining = [index for index, result in enumerate(results) if result is None]
+        to_convert = sum(self.found[index] is None for index in remaining)
+        if to_convert >= PARALLEL_THRESHOLD and cores() > 1:
+            made = map_in_workers(self.make, remaining)
+        else:
+            made = [self.make(index) for index in remaining]
+        for index, result in zip(remaining, made, strict=True):
+            # Made here or in a worker, whose copy of the cache is gone: kept in this process's.
+            self.conversions.keep(result.conversion)
+            results[index] = result
+        return [result for result in results if result is not None]
+
+    def _plan(self, index: int, conversion: Conversion) -> PagePlan:
+        group, page = self.order[index]
+        return PagePlan(page.output_path, page.lang, page, group, conversion, self.downloads.get(group.key, ()))
+
+    def _kept(self, index: int) -> PageResult | None:
+        """The page kept from the published site, if its conversion is cached: decided here, in one pass
+        over every page, without starting workers."""
+        conversion = self.found[index]
+        if conversion is None or self.maker.published is None:
+            return None
+        plan = self._plan(index, conversion)
+        kept = self.maker.kept(plan, self.maker.keys.of(plan))
+        if kept is None:
+            return None
+        unchanged, record = kept
+        placed: Made = Placed(plan.path, unchanged.digest, staged=False) if self.destination is not None else unchanged
+        return PageResult(placed, record, False, (), conversion)
+
+    def make(self, index: int) -> PageResult:
+        """One page, from its Markdown (converted, or from the cache) to its output, written into the
+        destination here, so that its bytes never travel back from a worker process."""
+        conversion = self.found[index] or self.conversions.convert(self.order[index][1])
+        try:
+            made = self.maker.make(self._plan(index, conversion))
+        except jinja2.TemplateError as exc:
+            return PageResult(None, None, False, (template_problem(exc),), conversion)
+        placed: Made = made.output
+        if self.destination is not None:
+            # An output that may not be written stays as it is, for check_paths to report.
+            placed = self.destination.place(made.output) or made.output
+        return PageResult(placed, made.record, made.rendered, (), conversion)
+
+
+def _search_index(
+    site: Site,
+    code: str,
+    words: Mapping[str, str],
+    published: PublishedSite | None,
+    before: search.SearchIndex | None,
+) -> tuple[list[Output | Unchanged], search.SearchIndex]:
+    """The search index of a language's translated pages, from the end of the search page's lists to
+    their start (see search.build_index), patched from the one the last build of this process made."""
+    texts = [
+        (page.url, page.source.title, page.source.summary, words[page.output_path])
+        for section in SECTIONS
+        for page in site.sections[(code, section)]
+        if not page.is_fallback
+    ]
+    texts.reverse()
+    documents = [
+        (before.known_document(*text, number=number) if before is not None else None) or search.document(*text)
+        for number, text in enumerate(texts)
+    ]
+    return search.build_index(code, documents, before, published.has if published is not None else None)
+
+
+def _missing_strings(
+    catalogs: Mapping[str, LanguageCatalog], shown: MissingStrings | set[tuple[str, str]]
+) -> list[Problem]:
+    problems = []
+    for code, catalog in catalogs.items():
+        missing = catalog.untranslated | {message for lang, message in shown if lang == code}
+        if missing:
+            names = ", ".join(f'"{message}"' for message in sorted(missing)[:8])
+            more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+            problems.append(
+                warning(
+                    catalog.path,
+                    None,
+                    f"{len(missing)} interface string(s) not translated into "
+                    f"{catalog.language.name}, shown in English: {names}{more}",
+                    f"run `python build.py i18n update`, then translate them in {catalog.path}",
+                )
+            )
+    return problems
+
+
+def _once(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """Each problem once, in the order found: a mistake in a template is met by every output made with it."""
+    return tuple(dict.fromkeys(problems))
