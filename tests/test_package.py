@@ -4,6 +4,7 @@ repository, whose `pregon` command builds, checks and previews a site."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -19,8 +20,13 @@ from .conftest import REPO, copy_shipped_site
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The wheel built from this repository, and a virtual environment with it installed."""
     work = tmp_path_factory.mktemp("package")
+    # Built from a copy of what the package is made of, so that the build leaves nothing in the repository.
+    source = work / "source"
+    shutil.copytree(REPO / "pregon", source / "pregon", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(work / "dist"), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(work / "dist"), str(source)],
         check=True,
         capture_output=True,
     )
