@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import write_corpus  # noqa: E402
+from worktrees import worktrees  # noqa: E402
 
 
 def first(site: Path, pattern: str) -> Path:
@@ -222,20 +223,11 @@ def main() -> int:
     size = int(sys.argv[3]) if len(sys.argv) > 3 else 500
     with tempfile.TemporaryDirectory(prefix="pregon-compare-") as temporary:
         work = Path(temporary)
-        checkouts = {}
-        for name, revision in (("old", old), ("new", new)):
-            checkouts[name] = work / name
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(work / name), revision], check=True
-            )
-        try:
+        with worktrees(old, new, work) as checkouts:
             corpus = work / "corpus"
             write_corpus(size, corpus)
             shipped = compare(checkouts, REPO, work, "shipped")
             large = compare(checkouts, corpus / "pregon", work, f"corpus-{size}")
-        finally:
-            for checkout in checkouts.values():
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(checkout)], check=False)
     print("byte-identical" if shipped and large else "the commits build different files")
     return 0 if shipped and large else 1
 

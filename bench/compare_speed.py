@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import write_corpus  # noqa: E402
 from run import measure  # noqa: E402
+from worktrees import worktrees  # noqa: E402
 
 ROUNDS = 5
 MEASURES = ("cold", "no change", "one edit, CLI", "preview: text", "preview: title", "preview: page added")
@@ -54,14 +55,7 @@ def main() -> int:
     sizes = [int(size) for size in sys.argv[3:]] or [500, 2000]
     with tempfile.TemporaryDirectory(prefix="pregon-speed-") as temporary:
         work = Path(temporary)
-        checkouts = {}
-        for name, revision in (("old", old), ("new", new)):
-            checkouts[name] = work / name
-            subprocess.run(
-                ["git", "-C", str(REPO), "worktree", "add", "--detach", "-q", str(checkouts[name]), revision],
-                check=True,
-            )
-        try:
+        with worktrees(old, new, work) as checkouts:
             print(f"| pages/lang | measure | {old} | {new} |")
             print("| --- | --- | --- | --- |")
             for size in sizes:
@@ -77,9 +71,6 @@ def main() -> int:
                         values = [run[measure_name] for run in runs[name]]
                         cells.append(f"{statistics.median(values):.3f} s ({min(values):.3f}–{max(values):.3f})")
                     print(f"| {size} | {measure_name} | {cells[0]} | {cells[1]} |", flush=True)
-        finally:
-            for checkout in checkouts.values():
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(checkout)], check=False)
     return 0
 
 
