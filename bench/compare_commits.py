@@ -25,6 +25,18 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import write_corpus  # noqa: E402
 from worktrees import worktrees  # noqa: E402
 
+THEME = REPO / "pregon" / "default_theme"
+
+
+def own(site: Path, name: str) -> Path:
+    """The site's own copy of a theme file, copied from the theme first if the site has none (a commit
+    from before the theme moved into the package holds the whole theme in the site)."""
+    path = site / name
+    if not path.exists() and (THEME / name).exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(THEME / name, path)
+    return path
+
 
 def first(site: Path, pattern: str) -> Path:
     found = sorted(site.glob(pattern))
@@ -98,7 +110,7 @@ def add_translation(site: Path) -> None:
 
 
 def bump_po(site: Path) -> None:
-    po = site / "translations/es/LC_MESSAGES/messages.po"
+    po = own(site, "translations/es/LC_MESSAGES/messages.po")
     edit_line(po, r'^msgstr "(Idioma|[^"]+)"$', lambda match: f'msgstr "{match.group(1)} "')
 
 
@@ -125,20 +137,20 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     (
         "template edited",
         lambda site: edit(
-            site / "templates/page.html", "<h1>{{ source.title }}</h1>", '<h1 class="t">{{ source.title }}</h1>'
+            own(site, "templates/page.html"), "<h1>{{ source.title }}</h1>", '<h1 class="t">{{ source.title }}</h1>'
         ),
     ),
     ("catalog edited", bump_po),
     (
         "landing page's column template edited",
         lambda site: edit(
-            site / "templates/landing_column.html", '<p><a class="button"', '<p class="read"><a class="button"'
+            own(site, "templates/landing_column.html"), '<p><a class="button"', '<p class="read"><a class="button"'
         ),
     ),
     ("site.yaml edited", lambda site: edit(site / "site.yaml", "faq: preguntas-frecuentes", "faq: preguntas")),
     (
         "static file edited",
-        lambda site: (site / "static/style.css").write_text("body { color: #000; }\n", encoding="utf-8"),
+        lambda site: own(site, "static/style.css").write_text("body { color: #000; }\n", encoding="utf-8"),
     ),
     ("page deleted", lambda site: (site / "content/en/announcements/added-by-comparison.md").unlink()),
     (
@@ -156,7 +168,7 @@ CHANGES: list[tuple[str, Callable[[Path], None]]] = [
     (
         "included template edited",
         lambda site: edit(
-            site / "templates/section_title.html",
+            own(site, "templates/section_title.html"),
             "{{ _('Questions and answers') }}",
             "{{ _('Questions and answers') }}:",
         ),
@@ -193,7 +205,8 @@ def compare(checkouts: dict[str, Path], source: Path, work: Path, label: str) ->
         site.mkdir()
         shutil.copy2(source / "site.yaml", site / "site.yaml")
         for folder in ("content", "templates", "translations", "static"):
-            shutil.copytree(source / folder, site / folder)
+            if (source / folder).is_dir():
+                shutil.copytree(source / folder, site / folder)
     same = True
     steps: list[tuple[str, Callable[[Path], None] | None]] = [("cold", None), *CHANGES]
     for step, change in steps:

@@ -1,4 +1,4 @@
-"""`python build.py check`: what a careful editor would catch before publishing, one line per problem.
+"""`pregon check`: what a careful editor would catch before publishing, one line per problem.
 
 Checks what the build tolerates but readers would stumble on: anchors that lead nowhere, images
 without alt text, headings that skip levels, link text that does not say where it goes, an FAQ

@@ -10,6 +10,7 @@ import argparse
 import datetime
 import json
 import os
+import shlex
 import sys
 import tempfile
 import threading
@@ -24,7 +25,7 @@ from .options import BuildOptions
 # The commands' own modules (and the pipeline, with Markdown, Jinja2, Babel and WeasyPrint) are imported
 # inside each command: a build with nothing to do then answers before loading any of them.
 
-COMMANDS = ("build", "i18n", "status", "new", "check", "serve")
+COMMANDS = ("build", "i18n", "status", "new", "check", "serve", "init")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,12 +58,18 @@ def run(argv: list[str]) -> int:
             return _check(arguments)
         if arguments.command == "serve":
             return _serve(arguments)
+        if arguments.command == "init":
+            return _init(arguments)
         return _build(arguments)
     except BuildFailed as failure:  # a command that needs the site found problems in it
         return _report(failure.problems)
     except KeyboardInterrupt:
         print("Interrupted; the previous site was left as it was.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader stopped reading (`pregon status | head`): nothing more to say, and nothing went wrong.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the interpreter flushes it at exit
+        return 0
     except Exception:  # noqa: BLE001 - the last line of defence: staff get a message, not a traceback
         with tempfile.NamedTemporaryFile("w", prefix="pregon-crash-", suffix=".txt", delete=False) as file:
             traceback.print_exc(file=file)
@@ -136,7 +143,37 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="preview the site, rebuilt and reloaded on every change", parents=after
     )
     serve_parser.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000)")
+    init_parser = commands.add_parser("init", help="start a new site in a folder", parents=after)
+    init_parser.add_argument("folder", help="the new site's folder (made if it does not exist)")
+    init_parser.add_argument(
+        "--languages", default="en", help="language codes, the default language first (default: en): en,es,zh-Hans"
+    )
+    init_parser.add_argument("--name", help="the site's name (default: the folder's name)")
     return parser
+
+
+def _init(arguments: argparse.Namespace) -> int:
+    from .init import InitRefused, init_site, languages_of
+
+    folder = Path(arguments.folder)
+    try:
+        languages = languages_of(arguments.languages)
+        name = arguments.name or folder.absolute().name.replace("-", " ").replace("_", " ").strip().title() or "Site"
+        result = init_site(folder, languages, name, datetime.date.today())
+    except InitRefused as refused:
+        print(f"pregon init: {refused}", file=sys.stderr)
+        return 2 if refused.usage else 1
+    except OSError as exc:
+        print(f"pregon init: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Started a site in {folder}/ in {', '.join(language.name for language in languages)}:")
+    for path in result.written:
+        print(f"  {path.relative_to(folder).as_posix()}")
+    for note in result.notes:
+        print(f"Note: {note}")
+    shown = folder.as_posix()
+    print(f"Next: cd {shlex.quote(shown)} && pregon serve   (preview), then pregon build   (the site, in site/)")
+    return 0
 
 
 def _content(arguments: argparse.Namespace) -> Path | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 
 from .errors import Problem, did_you_mean, error
+from .theme import Theme
 from .yaml_fields import Mapping, describe_yaml_value, read_mapping
 
 SECTIONS: tuple[str, ...] = ("announcements", "faq", "guides")
@@ -53,8 +54,14 @@ class SiteConfig:
     paper: str
     entries_per_page: int = DEFAULT_ENTRIES_PER_PAGE
 
+    @functools.cached_property
+    def theme(self) -> Theme:
+        """Where each template, static file and catalog comes from: the site's own, or the theme's."""
+        return Theme(self.root)
+
     @property
     def templates_dir(self) -> Path:
+        """The site's own templates (the theme's are behind them): see `theme`."""
         return self.root / "templates"
 
     @property
@@ -66,8 +73,14 @@ class SiteConfig:
         return self.root / "static"
 
     def shown(self, path: Path) -> str:
-        """How errors and reports name a file: relative to the site folder when it is inside it."""
+        """How errors and reports name a file: relative to the site folder when it is inside it; a
+        theme file by its place in the installed package, which a site can copy to override it."""
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+
+    def overrides(self, path: Path) -> str:
+        """`` (it replaces the theme's templates/page.html: ...)`` for a site file that overrides one."""
+        theirs = self.theme.overridden(path)
+        return f" (it replaces the theme's {theirs.as_posix()})" if theirs is not None else ""
 
     def language(self, code: str) -> Language:
         return next(language for language in self.languages if language.code == code)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import posixpath
+import os
 import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeAlias
 
 import jinja2
@@ -46,7 +47,8 @@ class Templates:
 
     def __init__(self, config: SiteConfig, catalogs: Mapping[str, LanguageCatalog], cache: SavedCache, preview: bool):
         self.config = config
-        self.loader = jinja2.FileSystemLoader(config.templates_dir)
+        # The site's templates first, then the theme's: a site replaces a theme template by giving its own.
+        self.loader = jinja2.FileSystemLoader(config.theme.template_folders)
         compiled = _CompiledTemplates(cache, self.loader)
         self._cache = cache
         self._noted: set[tuple[str, str]] = set()
@@ -133,7 +135,7 @@ class Templates:
         """A template's source and that of every template it extends, includes or imports."""
         return _sources_digest(self, name, set())
 
-    def references(self, name: str, source: str) -> list[str]:
+    def references(self, name: str, source: str, filename: str | None = None) -> list[str]:
         """The templates `source` extends, includes or imports (parsing is the slow part: it is cached)."""
         key = cache_key("template references", jinja2.__version__, name, source)
         known = self._cache.template(key)
@@ -141,7 +143,8 @@ class Templates:
             referenced: list[str | None] = list(known)
         else:
             environment = next(iter(self.environments.values()))
-            referenced = list(jinja2.meta.find_referenced_templates(environment.parse(source, name=name)))
+            parsed = environment.parse(source, name=name, filename=filename)
+            referenced = list(jinja2.meta.find_referenced_templates(parsed))
             if None not in referenced:
                 self._cache.keep_template(key, tuple(str(reference) for reference in referenced))
         if None in referenced:
@@ -153,26 +156,38 @@ class Templates:
 def _sources_digest(templates: Templates, name: str, seen: set[str]) -> bytes:
     seen.add(name)
     environment = next(iter(templates.environments.values()))
-    source, _, _ = templates.loader.get_source(environment, name)
+    source, filename, _ = templates.loader.get_source(environment, name)
     hasher = hashlib.sha256(name.encode() + b"\0" + source.encode("utf-8", "surrogatepass"))
-    for other in templates.references(name, source):
-        if other not in seen:
+    for other in templates.references(name, source, filename):
+        if other in seen:
+            continue
+        try:
             hasher.update(_sources_digest(templates, other, seen))
+        except jinja2.TemplateNotFound:
+            # Rendering reports it, at the line of the template that names it.
+            hasher.update(b"missing\0" + other.encode())
     return hasher.digest()
 
 
-def template_problem(exc: jinja2.TemplateError) -> Problem:
+def template_problem(exc: jinja2.TemplateError, config: SiteConfig) -> Problem:
     """A template mistake, with the template's file and line, and what to do."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
+        shown, replaces = _template_file(config, exc.filename, exc.name)
         return error(
-            f"templates/{exc.name or exc.filename}",
+            shown,
             exc.lineno,
-            f"template syntax error: {exc.message}",
+            f"template syntax error: {exc.message}{replaces}",
             "check the tag on that line against the other templates; every {% if %} needs an {% endif %}",
         )
     if isinstance(exc, jinja2.TemplateNotFound):
-        return error("templates/", None, f'template "{exc.name}" is missing', "restore it from the pregon repository")
-    where = _template_frame()
+        where = _template_frame(config)
+        return error(
+            where[0],
+            where[1],
+            f'template "{exc.name}" is missing: neither the site\'s templates/ nor the theme has it',
+            "check the name where it is extended or included; the README lists the theme's templates",
+        )
+    where = _template_frame(config)
     return error(
         where[0],
         where[1],
@@ -181,26 +196,38 @@ def template_problem(exc: jinja2.TemplateError) -> Problem:
     )
 
 
-def _template_frame() -> tuple[str, int | None]:
+def _template_file(config: SiteConfig, filename: str | None, name: str | None) -> tuple[str, str]:
+    """How a template file is named in a problem, and which theme file it replaces, if any."""
+    if filename is None:
+        return f"templates/{name or ''}", ""
+    path = Path(filename)
+    return config.shown(path), config.overrides(path)
+
+
+def _template_frame(config: SiteConfig) -> tuple[str, int | None]:
     """The template file and line being rendered when Jinja raised, read from the traceback."""
+    folders = tuple(str(folder) for folder in config.theme.template_folders)
     for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
-        if frame.filename.endswith((".html", ".xml", ".txt")):
-            return f"templates/{posixpath.basename(frame.filename)}", frame.lineno
+        if frame.filename.startswith(folders):
+            return config.shown(Path(frame.filename)), frame.lineno
     return "templates/", None
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Templates compiled by earlier builds, kept in the build cache under their names: Jinja checks
-    each against its source's checksum (and Python's version) before using it, so an edited template
-    is compiled again. Every template of the site stays in the cache, used in this build or not."""
+    """Templates compiled by earlier builds, kept in the build cache under their names and files: Jinja
+    checks each against its source's checksum (and Python's version) before using it, so an edited
+    template is compiled again. The file counts because compiled code names it in tracebacks, which is
+    how a template error finds its file: a site's copy of a theme template must not borrow the theme's.
+    Every template of the site stays in the cache, used in this build or not."""
 
-    def __init__(self, cache: SavedCache, loader: jinja2.BaseLoader) -> None:
+    def __init__(self, cache: SavedCache, loader: jinja2.FileSystemLoader) -> None:
         self.cache = cache
         for name in loader.list_templates():
-            cache.template(self.get_cache_key(name))
+            folder = next(folder for folder in loader.searchpath if os.path.isfile(os.path.join(folder, name)))
+            cache.template(self.get_cache_key(name, os.path.join(folder, *name.split("/"))))
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return cache_key("compiled template", name)
+        return cache_key("compiled template", name, filename or "")
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self.cache.template(bucket.key)

@@ -16,9 +16,11 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from . import __version__
 from .cache import CACHE_FORMAT
 from .files import stat_of
 from .options import BuildOptions
+from .theme import FOLDERS, THEME_DIR
 
 FileState = tuple[int, int, int, str]
 """A file's size, modification time (ns) and inode when it was read, and the sha256 of its bytes."""
@@ -148,10 +150,13 @@ def input_fingerprint(
     whenever in doubt, everything is walked again).
     """
     root = str(options.site_dir.absolute())
+    # The theme's files count as inputs too: a site that overrides none of them is made of them, and
+    # upgrading pregon changes them.
     roots = tuple(
         str(folder.absolute())
         for folder in [options.content_dir or options.site_dir / "content"]
-        + [options.site_dir / name for name in ("templates", "translations", "static")]
+        + [options.site_dir / name for name in FOLDERS]
+        + [THEME_DIR / name for name in FOLDERS]
     )
     site_file = os.path.join(root, "site.yaml")
     walked = _walked_after(memory, changed, previous, roots, site_file)
@@ -167,7 +172,13 @@ def input_fingerprint(
         assert memory is not None and changed is not None
         trusted = walked - changed - memory.links
     tools = [name for name in ("weasyprint",) if importlib.util.find_spec(name) is not None]
-    settings = [str(options.out_dir.absolute()), str(options.strict), str(options.preview), ",".join(tools)]
+    settings = [
+        str(options.out_dir.absolute()),
+        str(options.strict),
+        str(options.preview),
+        ",".join(tools),
+        f"pregon {__version__}",
+    ]
     known = previous.files if previous is not None else None
     known_ns = previous.taken_ns if previous is not None else 0
     base = root if all(file.startswith(root + os.sep) for file in files) else os.sep

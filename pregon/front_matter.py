@@ -246,8 +246,8 @@ def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: 
             error(
                 shown,
                 fields.line_of("translation_of"),
-                "translation_of must be the 40-character version id that `python build.py status --mark` writes",
-                "run `python build.py status --mark " + shown + "` instead of editing it by hand",
+                "translation_of must be the 40-character version id that `pregon status --mark` writes",
+                "run `pregon status --mark " + shown + "` instead of editing it by hand",
             )
         )
         translation_of = None

@@ -39,17 +39,27 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 @dataclass(frozen=True)
 class LanguageCatalog:
-    """The interface strings of one language, and its ways of writing dates, sizes and lists."""
+    """The interface strings of one language, and its ways of writing dates, sizes and lists.
+
+    Made of the site's catalog for the language, if it has one, read first, and the theme's behind it:
+    a msgid the site translates takes the site's translation, any other the theme's.
+    """
 
     language: Language
     translations: NullTranslations
     translated_ids: frozenset[str]
     path: str
+    """The site's catalog for this language, where a missing string is to be translated (it may not
+    exist yet: `i18n init` makes it)."""
     digest: str = ""
-    """Of the catalog file's bytes: an output is rendered again when the catalog it used changed."""
+    """Of the catalog files' bytes: an output is rendered again when a catalog it used changed."""
     untranslated: frozenset[str] = frozenset()
-    """The msgids of the site's messages.pot that this catalog does not translate: reported whether or not
-    a template asks for them in this build (a date that no page has yet)."""
+    """The msgids of the theme's and the site's messages.pot that this catalog does not translate:
+    reported whether or not a template asks for them in this build (a date that no page has yet)."""
+    files: tuple[str, ...] = ()
+    """The catalog files read, the site's first."""
+    unreviewed: tuple[str, ...] = ()
+    """Those of them whose header says a native speaker has not reviewed them yet."""
 
     @property
     def needs_translation(self) -> bool:
@@ -85,23 +95,43 @@ class CatalogResult:
     problems: tuple[Problem, ...]
 
 
+UNREVIEWED = "not yet reviewed by a native speaker"
+"""Written in a catalog's header comment until a native speaker has reviewed it: `status` lists it."""
+
+
 def catalog_path(config: SiteConfig, code: str) -> Path:
-    return config.translations_dir / code / "LC_MESSAGES" / "messages.po"
+    """The site's own catalog for a language."""
+    return config.theme.site_catalog(code)
+
+
+def catalog_files(config: SiteConfig, language: Language) -> tuple[Path, ...]:
+    """The catalog files a language's strings are read from, the site's first, those that exist."""
+    candidates = (catalog_path(config, language.code), config.theme.theme_catalog(language.locale))
+    return tuple(path for path in candidates if path is not None and path.is_file())
+
+
+def expected_ids(config: SiteConfig) -> set[str]:
+    """Every msgid the theme's and the site's templates use, from their messages.pot files."""
+    return template_ids(config.theme.theme_template) | template_ids(config.theme.site_template)
 
 
 def load_catalogs(config: SiteConfig) -> CatalogResult:
     catalogs: dict[str, LanguageCatalog] = {}
     problems: list[Problem] = []
-    expected = template_ids(config.translations_dir / "messages.pot")
+    expected = expected_ids(config)
     for language in config.languages:
-        path = catalog_path(config, language.code)
-        shown = config.shown(path)
-        if not path.exists():
-            catalogs[language.code] = LanguageCatalog(language, NullTranslations(), frozenset(), shown)
+        before = len(problems)
+        layers = [
+            read_catalog(path.read_bytes(), config.shown(path), language, problems)
+            for path in catalog_files(config, language)
+        ]
+        if len(problems) > before and any(problem.is_error for problem in problems[before:]):
             continue
-        catalog = read_catalog(path.read_bytes(), shown, language, problems)
-        if catalog is not None:
-            catalogs[language.code] = catalog
+        catalogs[language.code] = stack_catalogs(
+            language,
+            [layer for layer in layers if layer is not None],
+            config.shown(catalog_path(config, language.code)),
+        )
     # Strings the templates use only in some cases (a date that no page has yet) are reported too.
     for code, catalog in catalogs.items():
         if catalog.needs_translation:
@@ -109,8 +139,27 @@ def load_catalogs(config: SiteConfig) -> CatalogResult:
     return CatalogResult(catalogs, tuple(problems))
 
 
+def stack_catalogs(language: Language, layers: list[LanguageCatalog], path: str) -> LanguageCatalog:
+    """One language's catalogs as one, the first answering first (gettext's own fallbacks, so that each
+    keeps its own plural rule)."""
+    if not layers:
+        return LanguageCatalog(language, NullTranslations(), frozenset(), path)
+    translations = layers[0].translations
+    for layer in layers[1:]:
+        translations.add_fallback(layer.translations)
+    return LanguageCatalog(
+        language,
+        translations,
+        frozenset().union(*(layer.translated_ids for layer in layers)),
+        path,
+        digest=hashlib.sha256("\0".join(layer.digest for layer in layers).encode()).hexdigest(),
+        files=tuple(layer.path for layer in layers),
+        unreviewed=tuple(layer.path for layer in layers if layer.unreviewed),
+    )
+
+
 def template_ids(template: Path) -> set[str]:
-    """The msgids of messages.pot, if the site has one and it reads; the build itself never needs it."""
+    """The msgids of a messages.pot, if there is one and it reads; the build itself never needs it."""
     try:
         with template.open("rb") as file:
             return {message_id(m) for m in read_po(file) if m.id}
@@ -144,7 +193,7 @@ def read_catalog(raw: bytes, shown: str, language: Language, problems: list[Prob
                 shown,
                 getattr(exc, "lineno", None),
                 f"cannot be read: {exc}",
-                "compare it with translations/messages.pot, or run python build.py i18n update",
+                "compare it with translations/messages.pot, or run pregon i18n update",
             )
         )
         return None
@@ -170,7 +219,15 @@ def read_catalog(raw: bytes, shown: str, language: Language, problems: list[Prob
                 "check each one, then remove its `#, fuzzy` line",
             )
         )
-    return LanguageCatalog(language, Translations(buffer), translated, shown, digest=hashlib.sha256(raw).hexdigest())
+    return LanguageCatalog(
+        language,
+        Translations(buffer),
+        translated,
+        shown,
+        digest=hashlib.sha256(raw).hexdigest(),
+        files=(shown,),
+        unreviewed=(shown,) if UNREVIEWED in catalog.header_comment.lower() else (),
+    )
 
 
 def message_id(message: Message) -> str:

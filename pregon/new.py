@@ -1,4 +1,4 @@
-"""`python build.py new KIND "Title"`: a new page, or the start of a translation, with valid front matter.
+"""`pregon new KIND "Title"`: a new page, or the start of a translation, with valid front matter.
 
 New pages are drafts (`draft: true`) so nothing half-written is published; staff remove that line
 when the page is ready. A translation starts as a copy of its source, paired with it and recording
@@ -85,7 +85,7 @@ def _plan_translation(
                 source_path,
                 None,
                 f'is in "{source.section}", not "{section}"',
-                f"use: python build.py new {source.section} ...",
+                f"use: pregon new {source.section} ...",
             )
         ]
     others = [code for code in config.language_codes if code != source.lang]
@@ -117,7 +117,7 @@ def _plan_translation(
 def _scaffold(config: SiteConfig, catalog: LanguageCatalog, template: str) -> str:
     """The start of a new page's text, from the site's templates, in the page's language."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.templates_dir),
+        loader=jinja2.FileSystemLoader(config.theme.template_folders),
         autoescape=False,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],

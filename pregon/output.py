@@ -42,6 +42,15 @@ class Unchanged:
     """The sha256 of the published file's bytes, as the build that wrote it recorded."""
 
 
+class StaticFileUnreadable(Exception):
+    """A static file could not be read (its permissions, or it vanished): the build stops, naming it."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(str(path))
+        self.path = path
+        self.reason = reason
+
+
 class PublishedFileMissing(Exception):
     """A file the build meant to keep from the published site was removed while the build ran."""
 
@@ -190,21 +199,23 @@ class Destination:
 
 
 def write_outputs(
-    outputs: Iterable[Output | Unchanged | Placed], static_dir: Path, destination: Destination
+    outputs: Iterable[Output | Unchanged | Placed], static: Mapping[str, Path], destination: Destination
 ) -> list[Placed]:
-    """Place every output not placed yet, and the static files, in the destination."""
+    """Place every output not placed yet, and the static files (by their path under static/), in the
+    destination."""
     placed = []
     for output in outputs:
         done = output if isinstance(output, Placed) else destination.place(output)
         if done is not None:
             placed.append(done)
-    if static_dir.is_dir():
-        for file in sorted(static_dir.rglob("*")):
-            if file.is_file():
-                static = Output(f"static/{file.relative_to(static_dir).as_posix()}", file.read_bytes())
-                done = destination.place(static)
-                if done is not None:
-                    placed.append(done)
+    for name, file in static.items():
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise StaticFileUnreadable(file, exc.strerror or str(exc)) from exc
+        done = destination.place(Output(f"static/{name}", data))
+        if done is not None:
+            placed.append(done)
     return placed
 
 

@@ -36,6 +36,7 @@ from .options import BuildOptions, BuildReport
 from .output import (
     Destination,
     PublishedFileMissing,
+    StaticFileUnreadable,
     check_paths,
     publish,
     staged_site,
@@ -123,7 +124,7 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     begun = time.perf_counter()
     # Loading WeasyPrint takes most of a second: only a site with guides to print pays for it.
     pdf_engine, pdf_problems = (
-        load_engine(config.static_dir, cache_dir, config.static_dir / "print.css")
+        load_engine(config.theme.static_folders, cache_dir, config.theme.static_file("print.css"))
         if any(group.key[0] == "guides" for group in site.groups)
         else (None, [])
     )
@@ -157,7 +158,7 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
             if _has_errors(problems, options.strict):
                 raise BuildFailed(_final(problems, options.strict))
             begun = time.perf_counter()
-            placed = write_outputs(rendered.outputs, config.static_dir, destination)
+            placed = write_outputs(rendered.outputs, config.theme.static_files(), destination)
             forget_build(cache_dir, options.out_dir)
             publish(
                 folder,
@@ -166,6 +167,18 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
                 published.digests if published is not None else None,
                 patch_always=options.preview,
             )
+        except StaticFileUnreadable as exc:
+            shown = config.shown(exc.path)
+            raise BuildFailed(
+                [
+                    error(
+                        shown,
+                        None,
+                        f"cannot be read: {exc.reason}{config.overrides(exc.path)}",
+                        "check its permissions",
+                    )
+                ]
+            ) from exc
         except PublishedFileMissing as exc:
             raise BuildFailed(
                 [error(str(options.out_dir / str(exc)), None, "was removed while the site was building", "build again")]

@@ -34,7 +34,8 @@ CACHE_FOLDER = "pdf"
 class PdfEngine:
     """Renders print HTML to PDF bytes, reusing the bytes of any HTML it rendered before."""
 
-    static_dir: Path
+    static_folders: tuple[Path, ...]
+    """The site's static folder, then the theme's: the only files a printed guide may read."""
     cache_dir: Path
     stylesheet: str
     weasyprint: ModuleType
@@ -48,7 +49,7 @@ class PdfEngine:
         cached = self.cache_dir / f"{key}.pdf"
         if cached.is_file():
             return cached.read_bytes()
-        document = self.weasyprint.HTML(string=html, base_url=str(self.static_dir), url_fetcher=self._fetch)
+        document = self.weasyprint.HTML(string=html, base_url=str(self.static_folders[0]), url_fetcher=self._fetch)
         pdf: bytes = document.write_pdf(stylesheets=[self.weasyprint.CSS(string=self.stylesheet)])
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         atomic_write(cached, pdf)
@@ -56,14 +57,16 @@ class PdfEngine:
 
     def _fetch(self, url: str, *args: object, **kwargs: object) -> object:
         # Only the site's own static files may be read: never the network, never elsewhere on disk.
-        prefix = self.static_dir.resolve().as_uri() + "/"
-        if not url.startswith(prefix):
+        prefixes = tuple(folder.resolve().as_uri() + "/" for folder in self.static_folders)
+        if not url.startswith(prefixes):
             raise ValueError(f"a printed guide may only use the site's static files, not {url}")
         fetched: object = self.weasyprint.default_url_fetcher(url, *args, **kwargs)
         return fetched
 
 
-def load_engine(static_dir: Path, cache_root: Path, stylesheet: Path) -> tuple[PdfEngine | None, list[Problem]]:
+def load_engine(
+    static_folders: tuple[Path, ...], cache_root: Path, stylesheet: Path | None
+) -> tuple[PdfEngine | None, list[Problem]]:
     """The PDF engine, or None with a warning saying how to install it; the rest of the site still builds."""
     try:
         import weasyprint
@@ -77,16 +80,20 @@ def load_engine(static_dir: Path, cache_root: Path, stylesheet: Path) -> tuple[P
                 "apt-get install libpango-1.0-0 libpangoft2-1.0-0)",
             )
         ]
-    if not stylesheet.is_file():
+    try:
+        if stylesheet is None:
+            raise FileNotFoundError("neither the site's static/ nor the theme has print.css")
+        style = stylesheet.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         return None, [
             warning(
-                stylesheet.name,
+                str(stylesheet or "static/print.css"),
                 None,
-                "printed guides (PDF) were not made: the print stylesheet is missing",
-                f"restore {stylesheet.name} in the static folder",
+                f"printed guides (PDF) were not made: the print stylesheet cannot be read ({exc})",
+                "restore static/print.css, or delete the site's own copy to use the theme's",
             )
         ]
-    engine = PdfEngine(static_dir, cache_root / CACHE_FOLDER, stylesheet.read_text(encoding="utf-8"), weasyprint)
+    engine = PdfEngine(static_folders, cache_root / CACHE_FOLDER, style, weasyprint)
     return engine, []
 
 
@@ -132,7 +139,7 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
         try:
             made = [printer.edition(pages) for pages in _editions(site, group)]
         except jinja2.TemplateError as exc:
-            problems.append(template_problem(exc))
+            problems.append(template_problem(exc, site.config))
             continue
         outputs += [output for output, _, _ in made]
         downloads[group.key] = tuple(download for _, download, _ in made)

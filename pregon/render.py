@@ -131,7 +131,7 @@ def render_site(
         try:
             made = maker.make(plan)
         except jinja2.TemplateError as exc:
-            problems.append(template_problem(exc))
+            problems.append(template_problem(exc, site.config))
             continue
         take(made.output, made.record, made.rendered)
 
@@ -225,7 +225,7 @@ class _PageMaker:
         try:
             made = self.maker.make(self._plan(index, conversion))
         except jinja2.TemplateError as exc:
-            return PageResult(None, None, False, (template_problem(exc),), conversion)
+            return PageResult(None, None, False, (template_problem(exc, self.maker.config),), conversion)
         placed: Made = made.output
         if self.destination is not None:
             # An output that may not be written stays as it is, for check_paths to report.
@@ -271,7 +271,9 @@ def _missing_strings(
                     None,
                     f"{len(missing)} interface string(s) not translated into "
                     f"{catalog.language.name}, shown in English: {names}{more}",
-                    f"run `python build.py i18n update`, then translate them in {catalog.path}",
+                    f"run `pregon i18n update`, then translate them in {catalog.path}"
+                    if catalog.path in catalog.files
+                    else f"run `pregon i18n init {code}`, then translate them in {catalog.path}",
                 )
             )
     return problems

@@ -1,4 +1,4 @@
-"""`python build.py serve`: build, serve on 127.0.0.1, rebuild on every saved change, reload the browser.
+"""`pregon serve`: build, serve on 127.0.0.1, rebuild on every saved change, reload the browser.
 
 The preview is built into its own folder with a small reload script added to each page; the
 published build never carries it. A mistake shows as a readable error page in the browser and in the
@@ -50,6 +50,17 @@ class PreviewState:
             self.version += 1
             self.problems = problems
             self.changed.notify_all()
+
+
+@dataclass(frozen=True)
+class _Either:
+    """Set when either event is: how a watch is stopped for the server's stop or for a restart."""
+
+    first: threading.Event
+    other: threading.Event
+
+    def is_set(self) -> bool:
+        return self.first.is_set() or self.other.is_set()
 
 
 class PreviewServer:
@@ -107,9 +118,31 @@ class PreviewServer:
         return self._error_template.render(problems=self.state.problems).encode("utf-8")
 
     def watch(self) -> None:
-        paths = [self.site_dir / name for name in WATCHED if (self.site_dir / name).exists()]
-        for changes in watchfiles.watch(*paths, stop_event=self._stop, debounce=100, step=20):
-            self.build(frozenset(os.path.abspath(path) for _, path in changes))
+        """Rebuild on every change to the watched files. A watched folder the site did not have (its
+        first `templates/`, when staff start to override the theme) is watched from when it appears:
+        the site folder itself is watched, not recursively, for it."""
+        while not self._stop.is_set():
+            present = frozenset(name for name in WATCHED if (self.site_dir / name).exists())
+            appeared = _Either(self._stop, threading.Event())
+            lookout = threading.Thread(target=self._look_out, args=(present, appeared), daemon=True)
+            lookout.start()
+            paths = [self.site_dir / name for name in sorted(present)]
+            for changes in watchfiles.watch(*paths, stop_event=appeared, debounce=100, step=20) if paths else ():
+                self.build(frozenset(os.path.abspath(path) for _, path in changes))
+            lookout.join()
+            if not self._stop.is_set():
+                self.build()  # everything new in the folder that appeared, read afresh
+
+    def _look_out(self, present: frozenset[str], appeared: _Either) -> None:
+        """Until `appeared` is set: set it when a watched name the site lacked comes into being."""
+
+        def is_new(change: watchfiles.Change, path: str) -> bool:
+            name = os.path.basename(path)
+            return name in WATCHED and name not in present and os.path.exists(path)
+
+        for _ in watchfiles.watch(self.site_dir, watch_filter=is_new, recursive=False, stop_event=appeared, step=50):
+            appeared.other.set()
+            return
 
     @contextmanager
     def running(self) -> Iterator[PreviewServer]:

@@ -1,4 +1,4 @@
-"""`python build.py status`: what translators need to know, per page and per catalog.
+"""`pregon status`: what translators need to know, per page and per catalog.
 
 For every page and language: the source, translated, outdated (the source changed after the
 translation was made), untracked (no version recorded yet) or missing. `--mark` records which
@@ -19,7 +19,15 @@ from babel.messages.pofile import read_po
 from .config import SiteConfig
 from .errors import Problem, error
 from .front_matter import SourcePage, blob_id
-from .i18n import MESSAGES_LANGUAGE, catalog_path, message_id, read_catalog, template_ids
+from .i18n import (
+    MESSAGES_LANGUAGE,
+    UNREVIEWED,
+    catalog_files,
+    catalog_path,
+    expected_ids,
+    message_id,
+    read_catalog,
+)
 from .site import PageGroup, Site
 
 STATES = ("source", "translated", "outdated", "untracked", "missing")
@@ -43,6 +51,10 @@ class CatalogStatus:
     fuzzy: int
     missing: int
     errors: tuple[str, ...]
+    files: tuple[str, ...] = ()
+    """The catalogs read for this language, the site's first, then the theme's."""
+    unreviewed: tuple[str, ...] = ()
+    """Those of them not yet reviewed by a native speaker."""
 
 
 @dataclass(frozen=True)
@@ -79,24 +91,37 @@ def translation_status(config: SiteConfig, site: Site) -> Status:
 
 
 def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
-    expected = template_ids(config.translations_dir / "messages.pot")
+    expected = expected_ids(config)
     statuses = []
     for language in config.languages:
-        path = catalog_path(config, language.code)
-        shown = config.shown(path)
-        if not path.is_file():
+        files = catalog_files(config, language)
+        shown = config.shown(catalog_path(config, language.code))
+        if not files:
             if not language.locale.startswith(MESSAGES_LANGUAGE):
                 statuses.append(CatalogStatus(language.code, shown, 0, 0, len(expected), ()))
             continue
         problems: list[Problem] = []
-        catalog = read_catalog(path.read_bytes(), shown, language, problems)
+        layers = [read_catalog(path.read_bytes(), config.shown(path), language, problems) for path in files]
         errors = tuple(f"{p.path}:{p.line}: {p.message}" for p in problems if p.is_error)
-        translated = catalog.translated_ids if catalog is not None else frozenset()
-        with path.open("rb") as file:
-            messages = [m for m in read_po(file) if m.id]
-        fuzzy = sum(1 for m in messages if m.fuzzy)
-        missing = len((expected or {message_id(m) for m in messages}) - translated) - fuzzy
-        statuses.append(CatalogStatus(language.code, shown, len(translated), fuzzy, max(missing, 0), errors))
+        translated = frozenset().union(*(layer.translated_ids for layer in layers if layer is not None))
+        messages = []
+        for path in files:
+            with path.open("rb") as file:
+                messages += [m for m in read_po(file) if m.id]
+        fuzzy = {message_id(m) for m in messages if m.fuzzy} - translated
+        missing = len((expected or {message_id(m) for m in messages}) - translated - fuzzy)
+        statuses.append(
+            CatalogStatus(
+                language.code,
+                shown,
+                len(translated),
+                len(fuzzy),
+                missing,
+                errors,
+                tuple(config.shown(path) for path in files),
+                tuple(layer.path for layer in layers if layer is not None and layer.unreviewed),
+            )
+        )
     return statuses
 
 
@@ -117,13 +142,14 @@ def format_table(status: Status, config: SiteConfig) -> str:
     for catalog in status.catalogs:
         lines.append(
             f"  {catalog.lang}: {catalog.translated} translated, {catalog.fuzzy} fuzzy, "
-            f"{catalog.missing} missing  ({catalog.path})"
+            f"{catalog.missing} missing  ({', then '.join(catalog.files) or catalog.path})"
         )
+        lines.extend(f"    {file}: {UNREVIEWED}" for file in catalog.unreviewed)
         lines.extend(f"    {problem}" for problem in catalog.errors)
     outdated = [page for page in status.pages if page.state == "outdated"]
     if outdated:
         lines.append("")
-        lines.append("See what changed in a source since its translation: python build.py status --diff PATH")
+        lines.append("See what changed in a source since its translation: pregon status --diff PATH")
         lines.extend(f"  {page.path}" for page in outdated)
     return "\n".join(lines)
 
@@ -175,7 +201,7 @@ def diff(site: Site, translation_path: str, root: Path) -> tuple[str, list[Probl
                 source.path,
                 None,
                 "records no source version yet",
-                f"after checking it against {group.original.path}, run: python build.py status --mark {source.path}",
+                f"after checking it against {group.original.path}, run: pregon status --mark {source.path}",
             )
         ]
     original_file = root / group.original.path

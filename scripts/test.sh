@@ -8,11 +8,21 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 # The end-to-end tests drive Debian's Chromium (a browser downloaded by Playwright is never used) and
-# read printed PDFs back with poppler's tools and zbar.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftotext ] || [ ! -x /usr/bin/zbarimg ]; then
+# read printed PDFs back with poppler's tools and zbar; WeasyPrint lays the PDFs out with pango and
+# subsets their fonts with HarfBuzz. Each package is checked by name, so that one added here is
+# installed even on a machine that has the others.
+PACKAGES="chromium poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+MISSING=""
+for package in $PACKAGES; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    MISSING="$MISSING $package"
+  fi
+done
+if [ -n "$MISSING" ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null
+  # shellcheck disable=SC2086 # one word per package
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 if [ -f package.json ]; then
   npm ci --silent --no-audit --no-fund

@@ -15,7 +15,9 @@ from lxml import etree
 from pregon.cli import run
 
 REPO = Path(__file__).resolve().parent.parent
-THEME = ("templates", "translations", "static")
+THEME_DIR = REPO / "pregon" / "default_theme"
+SITE_FOLDERS = ("templates", "translations", "static")
+"""A site's own folders, overriding the theme's files; the repository's hold only Philadelphia's own."""
 
 MINIMAL_CONFIG = """\
 base_url: "https://www.example.org/"
@@ -64,6 +66,18 @@ class SiteTree:
             else:
                 path.write_text(text, encoding="utf-8")
 
+    def override(self, name: str) -> Path:
+        """Copy a theme file (`templates/section.html`) into the site, as a site does to change it."""
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(THEME_DIR / name, path)
+        return path
+
+    def own(self, name: str) -> Path:
+        """The site's own copy of a file, copied from the theme first if the site has none."""
+        path = self.root / name
+        return path if path.exists() or not (THEME_DIR / name).exists() else self.override(name)
+
     def html(self, path: str) -> etree._Element:
         return parse_html((self.out / path).read_bytes())
 
@@ -83,12 +97,11 @@ def parse_html(data: bytes) -> etree._Element:
 
 @pytest.fixture
 def site_tree(tmp_path: Path) -> Callable[..., SiteTree]:
-    """A site folder with the repository's theme, the given site.yaml and content files."""
+    """A site folder with the given site.yaml and content files, made with pregon's theme."""
 
     def make(files: dict[str, str | bytes], config: str = MINIMAL_CONFIG) -> SiteTree:
         root = tmp_path / "project"
-        for folder in THEME:
-            shutil.copytree(REPO / folder, root / folder)
+        root.mkdir(parents=True, exist_ok=True)
         tree = SiteTree(root)
         tree.write({"site.yaml": config, **files})
         return tree
@@ -97,11 +110,11 @@ def site_tree(tmp_path: Path) -> Callable[..., SiteTree]:
 
 
 def copy_shipped_site(root: Path) -> SiteTree:
-    """A copy of the repository's own site (configuration, content and theme) at `root`."""
-    for folder in (*THEME, "content"):
-        shutil.copytree(REPO / folder, root / folder)
+    """A copy of the repository's own site (configuration, content and its own templates and catalogs)."""
+    for folder in (*SITE_FOLDERS, "content"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    shutil.copy(REPO / "babel.cfg", root / "babel.cfg")
     return SiteTree(root)
 
 

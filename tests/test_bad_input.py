@@ -36,7 +36,7 @@ def write(files: dict[str, str | bytes]) -> Callable[[SiteTree], None]:
 
 def edit(name: str, old: str, new: str) -> Callable[[SiteTree], None]:
     def change(tree: SiteTree) -> None:
-        path = tree.root / name
+        path = tree.own(name)
         text = path.read_text(encoding="utf-8")
         assert old in text, old
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -181,13 +181,19 @@ CASES = [
         "templates/section.html:2",
         "'nope' is undefined",
     ),
+    Case(
+        "template including one that exists nowhere",
+        write({"templates/footer.html": "<footer>\n{% include 'nowhere.html' %}\n</footer>\n"}),
+        "templates/footer.html:2",
+        'template "nowhere.html" is missing',
+    ),
     # Catalogs
     Case("catalog syntax error", edit(PO, 'msgstr "Idioma"', 'msgstr "Idioma'), PO, "is not a valid catalog line"),
     Case("wrong plural count", edit(PO, "nplurals=2", "nplurals=3"), PO, "nplurals=3"),
     Case(
         "catalog not in UTF-8",
-        lambda tree: (tree.root / PO).write_bytes(
-            (tree.root / PO)
+        lambda tree: tree.own(PO).write_bytes(
+            tree.own(PO)
             .read_bytes()
             .replace("Búsqueda".encode(), b"B\xfasqueda")
             .replace("Página".encode(), b"P\xe1gina")

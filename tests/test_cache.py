@@ -66,7 +66,7 @@ def watched(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]
 
 
 def edit(tree: SiteTree, name: str, old: str, new: str) -> None:
-    path = tree.root / name
+    path = tree.own(name)
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -119,7 +119,7 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
         tree, "templates/landing_column.html", '<p><a class="button"', '<p class="read"><a class="button"'
     ),
     "site.yaml edited": lambda tree: edit(tree, "site.yaml", "faq: preguntas-frecuentes", "faq: preguntas"),
-    "static file edited": lambda tree: (tree.root / "static/style.css").write_text("body { color: #000; }\n"),
+    "static file edited": lambda tree: tree.own("static/style.css").write_text("body { color: #000; }\n"),
     "page deleted": lambda tree: (tree.root / "content/en/announcements/other.md").unlink(),
     "title edited (listings, feed, sitemap, switch)": lambda tree: edit(
         tree, "content/en/announcements/news.md", "title: News", "title: Latest news"

@@ -66,7 +66,7 @@ def test_translated_strings_are_text_even_when_not_refused(
     # The catalog check refuses markup; should a string slip through (an ampersand is allowed), it is
     # still escaped, never trusted as HTML.
     tree = site_tree({"content/es/faq/x.md": page()})
-    po = tree.root / "translations/es/LC_MESSAGES/messages.po"
+    po = tree.own("translations/es/LC_MESSAGES/messages.po")
     po.write_text(po.read_text().replace('msgstr "Idioma"', 'msgstr "Idioma & <1"'), encoding="utf-8")
     result = build(tree)
     assert result.code == 0, result.err

@@ -176,7 +176,7 @@ def test_nesting_deeper_than_the_limit_is_an_error_not_text_silently_lost() -> N
 
 
 def test_the_ids_a_pages_text_avoids_are_those_its_templates_use() -> None:
-    templates = Path(__file__).resolve().parent.parent / "templates"
+    templates = Path(__file__).resolve().parent.parent / "pregon" / "default_theme" / "templates"
     used = {
         found
         for name in ("base.html", "page.html", "search.html")

@@ -156,7 +156,7 @@ def test_a_page_plan_counts_its_printed_editions_and_the_entries_of_a_list_count
 
 
 def edit(tree: SiteTree, name: str, old: str, new: str) -> None:
-    path = tree.root / name
+    path = tree.own(name)
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")

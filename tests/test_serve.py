@@ -69,6 +69,24 @@ def test_an_edit_is_served_after_the_rebuild(preview: tuple[SiteTree, PreviewSer
     assert root.findtext(".//div[@class='body']/p") == "An edited answer."
 
 
+def test_a_first_override_of_the_theme_is_seen_and_then_watched(preview: tuple[SiteTree, PreviewServer]) -> None:
+    tree, server = preview
+    assert not (tree.root / "templates").exists()
+    version = int(get(server.url + "__pregon/version")[1])
+    tree.write({"templates/footer.html": "<footer><p>Our own footer</p></footer>\n"})
+    version = wait_for_version(server, version)
+    assert parse_html(get(server.url + "en/faq/what/")[1]).findtext(".//footer/p") == "Our own footer"
+    # The new folder is watched from now on, like the others.
+    tree.write({"templates/footer.html": "<footer><p>Our footer, edited</p></footer>\n"})
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        version = wait_for_version(server, version)
+        footer = parse_html(get(server.url + "en/faq/what/")[1]).findtext(".//footer/p")
+        if footer == "Our footer, edited":
+            break
+    assert footer == "Our footer, edited"
+
+
 def test_after_edits_told_by_the_watcher_the_preview_is_what_a_fresh_build_makes(
     preview: tuple[SiteTree, PreviewServer], tmp_path: Path
 ) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
+from pregon.cli import run
+
 from .conftest import BuildRun, SiteTree, page
 
 ENGLISH = "content/en/faq/what.md"
@@ -130,10 +132,12 @@ def test_diff_without_git_history_says_what_to_do(
 def test_catalog_status_counts_translated_fuzzy_and_missing(
     site_tree: Callable[..., SiteTree], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    tree = site_tree({ENGLISH: page("What?")})
+    footer = "<footer>{{ _('One of our own') }} {{ _('Another of our own') }}</footer>\n"
+    tree = site_tree({ENGLISH: page("What?"), "templates/footer.html": footer})
+    assert run(["i18n", "extract", "--site", str(tree.root)]) == 0
+    assert run(["i18n", "init", "es", "--site", str(tree.root)]) == 0
     po = tree.root / "translations/es/LC_MESSAGES/messages.po"
-    text = po.read_text()
-    text = text.replace('msgstr "Idioma"', 'msgstr ""').replace('msgid "Search"', '#, fuzzy\nmsgid "Search"')
+    text = po.read_text().replace('msgid "One of our own"\nmsgstr ""', '#, fuzzy\nmsgid "One of our own"\nmsgstr "Uno"')
     po.write_text(text)
     code, out, _ = status(tree, capsys, "--json")
     (catalog,) = json.loads(out)["catalogs"]
