@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from .config import PLAIN
 from .errors import Problem, error
 from .front_matter import SourcePage
 from .markdown import Converted, MarkdownConverter
@@ -161,7 +162,7 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted
                 )
             )
         previous = heading.level
-    if source.section == "faq" and not page.questions:
+    if source.kind == "faq" and not page.questions:
         problems.append(
             error(
                 source.path,
@@ -176,7 +177,8 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted
 def _structure_problems(site: Site, rendered: dict[str, Converted]) -> list[Problem]:
     problems = []
     for group in site.groups:
-        if group.key[0] not in ("faq", "guides"):
+        kind = group.original.kind
+        if group.key[0] == PLAIN or kind not in ("faq", "guides"):
             continue
         expected = _sections(rendered[group.original.path])
         for page in group.translated:
@@ -184,7 +186,7 @@ def _structure_problems(site: Site, rendered: dict[str, Converted]) -> list[Prob
                 continue
             found = _sections(rendered[page.source.path])
             if len(found) != len(expected):
-                what = "questions" if group.key[0] == "faq" else "sections (## headings)"
+                what = "questions" if kind == "faq" else "sections (## headings)"
                 problems.append(
                     error(
                         page.source.path,

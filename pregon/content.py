@@ -1,5 +1,6 @@
-"""content/<lang>/<section>/<name>.md -> SourcePage: the content folder walked, each file read (or
-found in the cache by its bytes) and given to front_matter.py.
+"""content/<lang>/<section>/<name>.md and content/<lang>/<name>.md -> SourcePage: the content folder
+walked, each file read (or found in the cache by its bytes) and given to front_matter.py; and each
+language's alert, content/<lang>/_alert.md. Other files whose names start with `_` are not pages.
 
 This is the only stage that reads content files. It reports every problem of every file at once and
 never lets a path escape the content folder: a symlink that leads outside it is refused.
@@ -14,9 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import SavedCache, SourceEntry, cache_key
-from .config import SECTIONS, SiteConfig
+from .config import PLAIN, SiteConfig
 from .errors import Problem, did_you_mean, error, warning
-from .front_matter import SourcePage, parse_page
+from .front_matter import ALERT_FILE, AlertSource, SourcePage, parse_alert, parse_page
+
+ContentFile = tuple[str, str, str, str, str, str]
+"""A page file: its absolute path, how problems name it, its language, its section, its name without
+`.md` and its section's kind (an alert's section is ALERT)."""
+ALERT = "_alert"
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,7 @@ class ContentMemory:
     inputs: str = ""
     """The fingerprint of the inputs it was found in (see load_content's `since`)."""
     config: SiteConfig | None = None
-    files: tuple[tuple[str, str, str, str, str], ...] = ()
+    files: tuple[ContentFile, ...] = ()
     """What _content_files gave."""
     folder_problems: tuple[Problem, ...] = ()
     """What _content_files reported."""
@@ -41,6 +47,9 @@ class ContentResult:
     problems: tuple[Problem, ...]
     memory: ContentMemory
     """What the next content stage of the same process may start from."""
+    alerts: tuple[AlertSource, ...] = ()
+    """Each language's alert, for those that have one (they are read on every build: one small file
+    per language at most)."""
 
 
 def load_content(
@@ -79,14 +88,21 @@ def load_content(
         files = tuple(_content_files(config, folder_problems))
     problems: list[Problem] = list(folder_problems)
     pages: list[SourcePage] = []
+    alerts: list[AlertSource] = []
     found_now: dict[str, tuple[str, SourcePage | None, tuple[Problem, ...]]] = {}
-    for file, shown, lang, section, stem in files:
+    for file, shown, lang, section, stem, kind in files:
+        if section == ALERT:
+            alert = _read_alert(file, shown, lang, problems)
+            if alert is not None:
+                alerts.append(alert)
+            continue
         if unchanged_folders and file not in changed_pages:
             key, page, found = known[file]
             cache.used.add(key)
         else:
             try:
-                key, page, found = _read_page(file, shown, lang, section, stem, cache, file_hashes)
+                may_inherit = lang != config.default_language
+                key, page, found = _read_page(file, shown, lang, section, stem, kind, may_inherit, cache, file_hashes)
             except OSError as exc:
                 problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
                 continue
@@ -95,32 +111,49 @@ def load_content(
         if page is not None and not page.draft:
             pages.append(page)
     memory = ContentMemory(inputs, config, files, tuple(folder_problems), found_now)
-    return ContentResult(tuple(pages), tuple(problems), memory)
+    return ContentResult(tuple(pages), tuple(problems), memory, tuple(alerts))
+
+
+def _read_alert(file: str, shown: str, lang: str, problems: list[Problem]) -> AlertSource | None:
+    try:
+        with open(file, "rb") as opened:
+            raw = opened.read()
+    except OSError as exc:
+        problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
+        return None
+    return parse_alert(raw, shown, lang, problems)
 
 
 def _read_page(
-    file: str, shown: str, lang: str, section: str, stem: str, cache: SavedCache, file_hashes: dict[str, str] | None
+    file: str,
+    shown: str,
+    lang: str,
+    section: str,
+    stem: str,
+    kind: str,
+    may_inherit: bool,
+    cache: SavedCache,
+    file_hashes: dict[str, str] | None,
 ) -> tuple[str, SourcePage | None, tuple[Problem, ...]]:
     """One page file, from the cache if its bytes were read before: its key in the cache, its page and
     its problems. Raises OSError if it cannot be read."""
     known = file_hashes.get(file) if file_hashes is not None else None
     if known:
-        key = cache.key("source", shown, lang, section, stem, known)
+        key = cache.key("source", shown, lang, section, stem, kind, str(may_inherit), known)
         cached = cache.source(key)
         if cached is not None:
             return key, cached.page, cached.problems
     with open(file, "rb") as opened:
         raw = opened.read()
-    key = cache_key("source", shown, lang, section, stem, hashlib.sha256(raw).hexdigest())
+    key = cache_key("source", shown, lang, section, stem, kind, str(may_inherit), hashlib.sha256(raw).hexdigest())
     found: list[Problem] = []
-    page = parse_page(raw, shown, lang, section, stem, found)
+    page = parse_page(raw, shown, lang, section, stem, found, kind, may_inherit)
     cache.keep_source(key, SourceEntry(page, tuple(found)))
     return key, page, tuple(found)
 
 
-def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tuple[str, str, str, str, str]]:
-    """Each page file: its absolute path, how problems name it, its language, its section and its name
-    without `.md`."""
+def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[ContentFile]:
+    """Each page file and alert of the content folder (see ContentFile)."""
     content = config.content_dir
     if not content.is_dir():
         problems.append(
@@ -129,6 +162,7 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
         return
     real_content = content.resolve()
     codes = config.language_codes
+    names = config.section_names
     for lang_dir in _visible_children(content):
         shown = config.shown(lang_dir)
         if not lang_dir.is_dir():
@@ -137,7 +171,7 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
                     shown,
                     None,
                     "a file directly in the content folder",
-                    f"pages go in content/<language>/<section>/, with language one of {', '.join(codes)}",
+                    f"pages go in content/<language>/, with language one of {', '.join(codes)}",
                 )
             )
             continue
@@ -151,61 +185,74 @@ def _content_files(config: SiteConfig, problems: list[Problem]) -> Iterator[tupl
                 )
             )
             continue
+        lang = lang_dir.name
+        # The language folder's own files are plain pages; its folders are sections.
+        yield from _folder_pages(config, lang_dir, real_content, lang, PLAIN, "pages", problems)
         for section_dir in _visible_children(lang_dir):
+            if not section_dir.is_dir() or section_dir.name.startswith("_"):
+                continue
             shown = config.shown(section_dir)
-            if not section_dir.is_dir():
+            if section_dir.name not in names:
                 problems.append(
                     error(
                         shown,
                         None,
-                        "a file directly in a language folder",
-                        f"move it into one of the section folders: {', '.join(SECTIONS)}",
+                        f'unknown section "{section_dir.name}"',
+                        did_you_mean(section_dir.name, names) + " (or declare it under sections: in site.yaml)",
                     )
                 )
                 continue
-            if section_dir.name not in SECTIONS:
-                problems.append(
-                    error(
-                        shown, None, f'unknown section "{section_dir.name}"', did_you_mean(section_dir.name, SECTIONS)
-                    )
+            kind = config.section(section_dir.name).kind
+            yield from _folder_pages(config, section_dir, real_content, lang, section_dir.name, kind, problems)
+
+
+def _folder_pages(
+    config: SiteConfig, folder: Path, real_content: Path, lang: str, section: str, kind: str, problems: list[Problem]
+) -> Iterator[ContentFile]:
+    """The pages of one folder: a section's, or a language folder's plain pages and alert."""
+    # Resolved once per folder: a file that is not itself a link is where its folder is.
+    folder_inside = folder.resolve().is_relative_to(real_content)
+    folder_shown = config.shown(folder)
+    folder_absolute = str(folder.absolute())
+    plain = section == PLAIN
+    # os.scandir: the listing says what each entry is, so a folder of thousands of pages costs no
+    # call to the file system per page (only links are looked at more closely).
+    with os.scandir(folder) as listing:
+        entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_entry_name)
+    for entry in entries:
+        file = os.path.join(folder_absolute, entry.name)
+        shown = f"{folder_shown}/{entry.name}"
+        if plain and entry.is_dir():
+            continue  # a section, or a folder kept aside (`_name`)
+        inside = Path(file).resolve().is_relative_to(real_content) if entry.is_symlink() else folder_inside
+        if not inside:
+            problems.append(
+                error(
+                    shown,
+                    None,
+                    "is a link to a file outside the content folder",
+                    "copy the file into the content folder instead of linking to it",
                 )
-                continue
-            # Resolved once per folder: a file that is not itself a link is where its folder is.
-            section_inside = section_dir.resolve().is_relative_to(real_content)
-            section_shown = config.shown(section_dir)
-            section_absolute = str(section_dir.absolute())
-            # os.scandir: the listing says what each entry is, so a folder of thousands of pages
-            # costs no call to the file system per page (only links are looked at more closely).
-            with os.scandir(section_dir) as listing:
-                entries = sorted((entry for entry in listing if not entry.name.startswith(".")), key=_entry_name)
-            for entry in entries:
-                file = os.path.join(section_absolute, entry.name)
-                shown = f"{section_shown}/{entry.name}"
-                inside = Path(file).resolve().is_relative_to(real_content) if entry.is_symlink() else section_inside
-                if not inside:
-                    problems.append(
-                        error(
-                            shown,
-                            None,
-                            "is a link to a file outside the content folder",
-                            "copy the file into the content folder instead of linking to it",
-                        )
-                    )
-                elif entry.is_dir():
-                    problems.append(
-                        error(
-                            shown,
-                            None,
-                            "a folder inside a section folder",
-                            "pages are .md files directly in the section folder; move them up",
-                        )
-                    )
-                elif not entry.name.endswith(".md"):
-                    problems.append(
-                        warning(shown, None, "ignored: only .md files are pages", "put images and downloads in static/")
-                    )
-                else:
-                    yield file, shown, lang_dir.name, section_dir.name, entry.name[: -len(".md")]
+            )
+        elif plain and entry.name == ALERT_FILE:
+            yield file, shown, lang, ALERT, "_alert", ""
+        elif entry.name.startswith("_"):
+            continue  # not a page: kept for templates or for later
+        elif entry.is_dir():
+            problems.append(
+                error(
+                    shown,
+                    None,
+                    "a folder inside a section folder",
+                    "pages are .md files directly in the section folder; move them up",
+                )
+            )
+        elif not entry.name.endswith(".md"):
+            problems.append(
+                warning(shown, None, "ignored: only .md files are pages", "put images and downloads in static/")
+            )
+        else:
+            yield file, shown, lang, section, entry.name[: -len(".md")], kind
 
 
 def _entry_name(entry: os.DirEntry[str]) -> str:

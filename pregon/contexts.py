@@ -12,12 +12,15 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import jinja2
 from markupsafe import Markup
 
-from .config import SECTIONS, Language, SiteConfig
+from .chrome import Chrome
+from .config import Language, SiteConfig
 from .environments import Context, Templates
 from .plans import (
     FeedPlan,
+    FramedPlan,
     HomePlan,
     LandingPlan,
     NotFoundPlan,
@@ -58,14 +61,8 @@ class Pagination:
 def context_of(plan: Plan, config: SiteConfig, templates: Templates) -> Context:
     """The context of `plan`'s template (`here`, the output's path, is added when it is rendered)."""
     made = _Contexts(config, templates)
-    if isinstance(plan, PagePlan):
-        return made.page(plan)
-    if isinstance(plan, SectionIndexPlan):
-        return made.section_index(plan)
-    if isinstance(plan, HomePlan):
-        return made.home(plan)
-    if isinstance(plan, SearchPagePlan):
-        return made.search_page(plan)
+    if isinstance(plan, FramedPlan):
+        return {**made.framed(plan), **made.framed_content(plan)}
     if isinstance(plan, FeedPlan):
         return made.feed(plan)
     if isinstance(plan, SitemapPlan):
@@ -89,8 +86,68 @@ class _Contexts:
     def absolute(self, url: str) -> str:
         return self.config.base_url + url
 
+    def framed(self, plan: FramedPlan) -> Context:
+        """What base.html shows around every page: the menu, the footer's links and the alert."""
+        return {
+            "menu": self.nav_links(plan, "menu"),
+            "custom_menu": self.config.menu is not None,
+            "footer_links": self.nav_links(plan, "footer"),
+            **self.alert(plan),
+        }
+
+    def framed_content(self, plan: FramedPlan) -> Context:
+        if isinstance(plan, PagePlan):
+            return self.page(plan)
+        if isinstance(plan, SectionIndexPlan):
+            return self.section_index(plan)
+        if isinstance(plan, HomePlan):
+            return self.home(plan)
+        if isinstance(plan, SearchPagePlan):
+            return self.search_page(plan)
+        raise TypeError(f"no context for {type(plan).__name__}")
+
+    def nav_links(self, plan: FramedPlan, which: str) -> list[dict[str, object]]:
+        chrome: Chrome = plan.chrome
+        links = chrome.navigation.menu if which == "menu" else chrome.navigation.footer
+        here = plan.path
+        folder = here.removesuffix("index.html")
+        return [
+            {
+                "label": link.label,
+                "lang": link.label_lang,
+                "href": link.url if link.outside else relative_url(here, link.url),
+                "current": not link.outside and link.url == folder,
+                "section_name": link.section,
+                "outside": link.outside,
+                "is_fallback": link.is_fallback,
+            }
+            for link in links
+        ]
+
+    def alert(self, plan: FramedPlan) -> Context:
+        shown = plan.chrome.alert
+        if shown is None:
+            return {"alert": None}
+        language = self.config.language(shown.lang)
+        return {
+            "alert": {
+                "title": shown.title,
+                "html": Markup(shown.html(plan.path)),
+                "lang": shown.lang,
+                "direction": language.direction,
+            }
+        }
+
     def links(self, here: str, entries: tuple[Entry, ...]) -> list[dict[str, object]]:
-        return [{"page": entry, "source": entry.source, "href": relative_url(here, entry.url)} for entry in entries]
+        return [
+            {
+                "page": entry,
+                "source": entry.source,
+                "href": relative_url(here, entry.url),
+                "extra": fields(entry.source.extra),
+            }
+            for entry in entries
+        ]
 
     def switch(self, here: str, urls: Mapping[str, str]) -> list[LanguageLink]:
         return [LanguageLink(language, relative_url(here, urls[language.code])) for language in self.config.languages]
@@ -106,7 +163,10 @@ class _Contexts:
         return relative_url(here, f"{lang}/feed.xml") if has_feed else None
 
     def section_urls(self, here: str, language: Language) -> dict[str, str]:
-        return {section: relative_url(here, section_index_url(language, section, 1)) for section in SECTIONS}
+        return {
+            section: relative_url(here, section_index_url(language, section, 1))
+            for section in self.config.section_names
+        }
 
     def landing(self, plan: LandingPlan) -> Context:
         here, homes = plan.path, self.homes()
@@ -142,7 +202,8 @@ class _Contexts:
         language = self.config.language(plan.lang)
         return {
             "home_sections": [
-                (section, self.links(here, entries)) for section, entries in zip(SECTIONS, plan.sections, strict=True)
+                (section, self.links(here, entries))
+                for section, entries in zip(self.config.section_names, plan.sections, strict=True)
             ],
             "section_urls": self.section_urls(here, language),
             "alternates": self.alternates(homes, ""),
@@ -166,7 +227,7 @@ class _Contexts:
         return {
             "all_sections": [
                 (section, self.links(here, entries), more)
-                for section, entries, more in zip(SECTIONS, plan.sections, plan.more, strict=True)
+                for section, entries, more in zip(self.config.section_names, plan.sections, plan.more, strict=True)
             ],
             "section_urls": self.section_urls(here, self.config.language(plan.lang)),
             "alternates": self.alternates(urls, urls[self.config.default_language]),
@@ -223,7 +284,7 @@ class _Contexts:
         translated = {other.lang: other.url for other in group.translated}
         original = group.page(group.original.lang)
         urls = {other.lang: other.url for other in group.pages}
-        json_ld = _faq_json_ld(plan) if page.section == "faq" and converted.questions else None
+        json_ld = _faq_json_ld(plan) if page.source.kind == "faq" and converted.questions else None
         return {
             "page": page,
             "source": page.source,
@@ -231,7 +292,8 @@ class _Contexts:
             "content_language": self.config.language(page.source.lang),
             "questions": converted.questions,
             "json_ld": json_ld,
-            "section_url": relative_url(here, section_index_url(language, page.section, 1)),
+            "section_url": relative_url(here, section_index_url(language, page.section, 1)) if page.section else None,
+            "extra": fields(page.source.extra),
             "alternates": [] if page.is_fallback else self.alternates(translated, original.url),
             "canonical": self.absolute(original.url if page.is_fallback else page.url),
             "noindex": page.is_fallback,
@@ -245,6 +307,26 @@ class _Contexts:
                 if page.source.lang in [language.code for language in download.languages]
             ],
         }
+
+
+class SiteFields(dict[str, object]):
+    """A page's `extra:` fields as templates read them: a field a page does not have is empty (false in an
+    `if`, nothing when shown) rather than an error, since each page has the fields it needs."""
+
+    def __missing__(self, key: str) -> object:
+        return jinja2.ChainableUndefined(name=key)
+
+
+def fields(values: Mapping[str, object]) -> SiteFields:
+    return SiteFields({key: _fields_within(value) for key, value in values.items()})
+
+
+def _fields_within(value: object) -> object:
+    if isinstance(value, dict):
+        return fields(value)
+    if isinstance(value, list):
+        return [_fields_within(item) for item in value]
+    return value
 
 
 def _faq_json_ld(plan: PagePlan) -> dict[str, object]:

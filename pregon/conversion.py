@@ -65,7 +65,7 @@ class Conversions:
     def key_of(self, page: Page) -> str:
         # Made from the source's id rather than its text: the id is the hash of the file, text included.
         source = page.source
-        return self.cache.key("markdown", ENGINE, source.path, source.blob_id, page.lang, page.output_path)
+        return self.cache.key("markdown", ENGINE, source.path, source.blob_id, source.kind, page.lang, page.output_path)
 
     def found(self, page: Page) -> Conversion | None:
         """The page's conversion from the cache, if its links still get the answers it was made with."""

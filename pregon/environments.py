@@ -24,7 +24,7 @@ from babel import Locale
 from markupsafe import Markup
 
 from .cache import SavedCache, cache_key
-from .config import SECTIONS, Language, SiteConfig
+from .config import Language, SiteConfig
 from .errors import Problem, error
 from .i18n import LanguageCatalog
 from .site import relative_url
@@ -127,7 +127,8 @@ class Templates:
             preview_script="/__pregon/reload.js" if preview else None,
             lang=catalog.language,
             languages=self.config.languages,
-            sections=SECTIONS,
+            sections=self.config.sections,
+            sections_by_name={section.name: section for section in self.config.sections},
         )
         return environment
 

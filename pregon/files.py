@@ -40,12 +40,10 @@ def atomic_write(path: Path, content: bytes) -> FileStat:
     return written
 
 
-
 def digest_bytes_of(value: object) -> bytes:
     """A sha256 of plain data (strings, numbers, dates, paths, and tuples and frozen dataclasses of them),
     whose repr is the same in every process: for digests that are only ever fed into other digests."""
     return hashlib.sha256(repr(value).encode("utf-8", "surrogatepass")).digest()
-
 
 
 def fields_identity(value: object) -> bytes:

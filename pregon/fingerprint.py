@@ -18,9 +18,12 @@ from dataclasses import dataclass
 
 from . import __version__
 from .cache import CACHE_FORMAT
+from .config import load_config
 from .files import stat_of
+from .front_matter import ALERT_FILE
 from .options import BuildOptions
 from .theme import FOLDERS, THEME_DIR
+from .today import site_today
 
 FileState = tuple[int, int, int, str]
 """A file's size, modification time (ns) and inode when it was read, and the sha256 of its bytes."""
@@ -178,6 +181,7 @@ def input_fingerprint(
         str(options.preview),
         ",".join(tools),
         f"pregon {__version__}",
+        _alert_day(options, files),
     ]
     known = previous.files if previous is not None else None
     known_ns = previous.taken_ns if previous is not None else 0
@@ -197,6 +201,17 @@ def input_fingerprint(
     return dataclasses.replace(
         found, walked=WalkMemory(found.digest, roots, frozenset(files), found.folders, found.links)
     )
+
+
+def _alert_day(options: BuildOptions, files: Iterable[str]) -> str:
+    """The site's day, when it has an alert: the day an alert ends, the same inputs make another site."""
+    suffix = os.sep + ALERT_FILE
+    if not any(file.endswith(suffix) for file in files):
+        return ""
+    loaded = load_config(options.site_dir, options.content_dir)
+    # A site.yaml with mistakes fails the build anyway; its day is then as good as any.
+    timezone = loaded.config.timezone if loaded.config is not None else "UTC"
+    return f"alerts on {site_today(timezone).isoformat()}"
 
 
 def _walked_after(

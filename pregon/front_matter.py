@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Problem, did_you_mean, error, warning
 from .files import digest_bytes_of
@@ -24,7 +24,22 @@ MAX_UNKNOWN_FIELDS_SHOWN = 10
 MAX_FILE_BYTES = 2_000_000
 """Far above any real page; a bigger file is almost always something pasted or saved by mistake."""
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_FIELDS = {"title", "summary", "date", "updated", "slug", "translation_key", "translation_of", "draft"}
+_FIELDS = {
+    "title",
+    "summary",
+    "date",
+    "updated",
+    "slug",
+    "translation_key",
+    "translation_of",
+    "draft",
+    "weight",
+    "print",
+    "extra",
+}
+INHERITED_FIELDS = ("date", "weight", "print", "extra")
+"""What a translation takes from its source unless it sets its own: what is not text (site.py)."""
+MAX_WEIGHT = 1_000_000
 _BLOB_ID = re.compile(r"^[0-9a-f]{40}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -38,6 +53,7 @@ class SourcePage:
     """Where the file is, relative to the site folder, with forward slashes: for error messages."""
     lang: str
     section: str
+    """Its section's name, or config.PLAIN for a page directly in content/<lang>/."""
     stem: str
     title: str
     summary: str
@@ -53,6 +69,18 @@ class SourcePage:
     """Git's id for the file's bytes (`git hash-object`): which version of a source a translation follows."""
     translation_of: str | None
     """For a translation: the blob id of the source it was made from, recorded by `status --mark`."""
+    kind: str = "pages"
+    """Its section's kind (config.KINDS); a plain page's is `pages`."""
+    weight: int | None = None
+    """Where it comes in a section of kind pages: lower first, then by title."""
+    prints: bool | None = None
+    """`print:` on a guide: whether it gets printed editions; None: as its section says."""
+    extra: dict[str, object] = field(default_factory=dict, hash=False)
+    """The site's own fields, free-form, for its templates (`extra:` in the front matter)."""
+    sets: frozenset[str] = frozenset()
+    """The front matter fields the file itself sets: a translation inherits the others (site.py)."""
+    inherited_from: tuple[str, str] | None = None
+    """For a translation given fields of its source: that source's path and file id."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -67,7 +95,7 @@ class SourcePage:
     def identity(self) -> bytes:
         """Its path and its file's id: everything else is read from those bytes (by a pregon and a
         configuration that output keys count apart)."""
-        return digest_bytes_of((self.path, self.blob_id))
+        return digest_bytes_of((self.path, self.blob_id, self.kind, self.inherited_from))
 
 
 def blob_id(raw: bytes) -> str:
@@ -83,10 +111,18 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def parse_page(
-    raw: bytes, shown: str, lang: str, section: str, stem: str, problems: list[Problem]
-) -> SourcePage | None:
-    """Bytes of one Markdown file -> SourcePage, or None with the reasons added to `problems`."""
+@dataclass(frozen=True)
+class _Split:
+    """A Markdown file's front matter, read, and its text."""
+
+    fields: Mapping
+    body: str
+    closing: int
+    """The index (from 0) of the front matter's closing `---` line."""
+
+
+def _split(raw: bytes, shown: str, problems: list[Problem]) -> _Split | None:
+    """Bytes of a Markdown file -> its front matter and text, or None with the reasons in `problems`."""
     if len(raw) > MAX_FILE_BYTES:
         problems.append(
             error(
@@ -155,19 +191,42 @@ def parse_page(
             )
         )
         body = _CONTROL_CHARACTER.sub("", body)
-    fields = _validate_front_matter(result.mapping, shown, section, problems)
+    return _Split(result.mapping, body, closing)
+
+
+def parse_page(
+    raw: bytes,
+    shown: str,
+    lang: str,
+    section: str,
+    stem: str,
+    problems: list[Problem],
+    kind: str = "",
+    may_inherit: bool = False,
+) -> SourcePage | None:
+    """Bytes of one Markdown file -> SourcePage, or None with the reasons added to `problems`.
+    `kind`: its section's (config.KINDS); by default the kind named like the section, else `pages`.
+    `may_inherit`: whether it may be a translation, which takes the date of its source if it gives none
+    (site.py then checks that one of them does)."""
+    kind = kind or (section if section in ("announcements", "faq", "guides") else "pages")
+    split = _split(raw, shown, problems)
+    if split is None:
+        return None
+    body, closing = split.body, split.closing
+    fields = _validate_front_matter(split.fields, shown, kind, may_inherit, problems)
     if fields is None:
         return None
-    if not body.strip():
+    if not body.strip() and not fields.extra:
+        # A page made from its front matter alone (by a template that shows its extra fields) is
+        # meant; one with neither text nor extra fields is most likely unfinished.
         problems.append(
-            error(
+            warning(
                 shown,
                 closing + 1,
                 "the page has no text after its front matter",
                 "write the page's text below the closing --- line, or mark it draft: true",
             )
         )
-        return None
     slug = fields.slug or slugify(stem)
     if not slug:
         problems.append(
@@ -195,7 +254,83 @@ def parse_page(
         body_line=closing + 2,
         blob_id=blob_id(raw),
         translation_of=fields.translation_of,
+        kind=kind,
+        weight=fields.weight,
+        prints=fields.prints,
+        extra=fields.extra,
+        sets=frozenset(str(key) for key in split.fields),
     )
+
+
+ALERT_FILE = "_alert.md"
+_ALERT_FIELDS = ("title", "until")
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    """content/<lang>/_alert.md: a breaking announcement shown at the top of every page in its language."""
+
+    path: str
+    lang: str
+    title: str | None
+    """Its heading, if it has one."""
+    until: datetime.date | None
+    """The last day it is shown, in the site's time zone; None: until the file is removed."""
+    body: str
+    body_line: int
+
+    def as_page(self) -> SourcePage:
+        """The alert as a page, for the Markdown converter, which reads its text, file and lines."""
+        return SourcePage(
+            path=self.path,
+            lang=self.lang,
+            section="",
+            stem="_alert",
+            title=self.title or "",
+            summary="",
+            date=None,
+            updated=None,
+            slug="alert",
+            translation_key="alert",
+            draft=False,
+            body=self.body,
+            body_line=self.body_line,
+            blob_id="",
+            translation_of=None,
+        )
+
+
+def parse_alert(raw: bytes, shown: str, lang: str, problems: list[Problem]) -> AlertSource | None:
+    """Bytes of an alert file -> AlertSource, or None with the reasons added to `problems`."""
+    split = _split(raw, shown, problems)
+    if split is None:
+        return None
+    before = len(problems)
+    fields = split.fields
+    for key in fields:
+        if key not in _ALERT_FIELDS:
+            problems.append(
+                error(
+                    shown,
+                    fields.line_of(key),
+                    f'unknown alert field "{key}"',
+                    did_you_mean(str(key), _ALERT_FIELDS) + " (an alert has only title: and until:)",
+                )
+            )
+    title = _required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH) if "title" in fields else None
+    until = _date(fields, "until", shown, problems, required=False)
+    if not split.body.strip():
+        problems.append(
+            error(
+                shown,
+                split.closing + 1,
+                "the alert has no text after its front matter",
+                "write what residents must know below the closing --- line, or remove the file",
+            )
+        )
+    if len(problems) > before:
+        return None
+    return AlertSource(shown, lang, title, until, split.body, split.closing + 2)
 
 
 @dataclass(frozen=True)
@@ -210,9 +345,14 @@ class _FrontMatter:
     translation_key: str | None
     draft: bool
     translation_of: str | None
+    weight: int | None
+    prints: bool | None
+    extra: dict[str, object]
 
 
-def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: list[Problem]) -> _FrontMatter | None:
+def _validate_front_matter(
+    fields: Mapping, shown: str, kind: str, may_inherit: bool, problems: list[Problem]
+) -> _FrontMatter | None:
     before = len(problems)
     unknown = [key for key in fields if key not in _FIELDS]
     for key in unknown[:MAX_UNKNOWN_FIELDS_SHOWN]:
@@ -236,7 +376,7 @@ def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: 
         )
     title = _required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH)
     summary = _required_text(fields, "summary", shown, problems, MAX_SUMMARY_LENGTH)
-    date = _date(fields, "date", shown, problems, required=section == "announcements")
+    date = _date(fields, "date", shown, problems, required=kind == "announcements" and not may_inherit)
     updated = _date(fields, "updated", shown, problems, required=False)
     slug = _optional_slug(fields, "slug", shown, problems)
     translation_key = _optional_slug(fields, "translation_key", shown, problems)
@@ -270,9 +410,85 @@ def _validate_front_matter(fields: Mapping, shown: str, section: str, problems: 
                 "updated is when the page last changed; it cannot be before it was published",
             )
         )
+    weight = _weight(fields, shown, problems)
+    prints = _prints(fields, shown, kind, problems)
+    extra = _extra(fields, shown, problems)
     if len(problems) > before or not isinstance(draft, bool):
         return None
-    return _FrontMatter(title, summary, date, updated, slug, translation_key, draft, translation_of)
+    return _FrontMatter(
+        title, summary, date, updated, slug, translation_key, draft, translation_of, weight, prints, extra
+    )
+
+
+def _weight(fields: Mapping, shown: str, problems: list[Problem]) -> int | None:
+    if "weight" not in fields:
+        return None
+    value = fields["weight"]
+    if isinstance(value, int) and not isinstance(value, bool) and -MAX_WEIGHT <= value <= MAX_WEIGHT:
+        return value
+    problems.append(
+        error(
+            shown,
+            fields.line_of("weight"),
+            f"weight must be a whole number, but it is {describe_yaml_value(value, fields.raw.get('weight'))}",
+            "pages with a lower weight come first, such as weight: 10; remove it to order by title",
+        )
+    )
+    return None
+
+
+def _prints(fields: Mapping, shown: str, kind: str, problems: list[Problem]) -> bool | None:
+    if "print" not in fields:
+        return None
+    value = fields["print"]
+    if kind != "guides":
+        problems.append(
+            error(
+                shown,
+                fields.line_of("print"),
+                "print: is for guides; only they have printed editions",
+                "remove the line, or move the page into a section of kind guides",
+            )
+        )
+        return None
+    if isinstance(value, bool):
+        return value
+    problems.append(
+        error(
+            shown,
+            fields.line_of("print"),
+            f"print must be true or false, but it is {describe_yaml_value(value, fields.raw.get('print'))}",
+            "write print: false to give this guide no printed editions",
+        )
+    )
+    return None
+
+
+def _extra(fields: Mapping, shown: str, problems: list[Problem]) -> dict[str, object]:
+    if "extra" not in fields:
+        return {}
+    value = fields["extra"]
+    if isinstance(value, Mapping):
+        return plain_data(value)  # type: ignore[return-value]
+    problems.append(
+        error(
+            shown,
+            fields.line_of("extra"),
+            f"extra must be a set of `name: value` lines, but it is "
+            f"{describe_yaml_value(value, fields.raw.get('extra'))}",
+            "indent the site's own fields below `extra:`, one per line, such as `  state_name: Pennsylvania`",
+        )
+    )
+    return {}
+
+
+def plain_data(value: object) -> object:
+    """A YAML value without the lines of its mappings: plain dicts and lists, as templates use them."""
+    if isinstance(value, dict):
+        return {str(key): plain_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_data(item) for item in value]
+    return value
 
 
 def _required_text(fields: Mapping, key: str, shown: str, problems: list[Problem], limit: int) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .config import CONFIG_FILE, SECTIONS
+from .config import BUILT_IN_SECTIONS, CONFIG_FILE
 from .front_matter import blob_id
 from .theme import THEME_DIR, language_and_script
 
@@ -137,7 +137,7 @@ def site_yaml(languages: list[NewLanguage], site_name: str) -> str:
             f"    direction: {language.direction}",
             f"    site_name: {quoted}" + ("" if language is languages[0] else f"  # in {language.name}"),
             "    sections:  # the URL segment of each section in this language",
-            *(f"      {section}: {section}" for section in SECTIONS),
+            *(f"      {section}: {section}" for section in BUILT_IN_SECTIONS),
         ]
     return "\n".join(lines) + "\n"
 

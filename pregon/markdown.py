@@ -250,7 +250,7 @@ class MarkdownConverter:
                         "pages may not carry script, event handlers, frames or styles",
                     )
                 )
-        questions = _questions(html) if source.section == "faq" else ()
+        questions = _questions(html) if source.kind == "faq" else ()
         words = " ".join(sorted(words_of_html(html)))
         ids = tuple(sorted(anchors - TEMPLATE_IDS))
         return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words, ids)
@@ -315,9 +315,7 @@ def _template_syntax(root: lxml.html.HtmlElement, source: SourcePage, lines: lis
     return problems
 
 
-def _author_ids(
-    root: lxml.html.HtmlElement, source: SourcePage, lines: list[str], problems: list[Problem]
-) -> set[str]:
+def _author_ids(root: lxml.html.HtmlElement, source: SourcePage, lines: list[str], problems: list[Problem]) -> set[str]:
     """The ids authors gave in raw HTML, kept as written (their own `href="#id"` links lead there), and
     the ids the templates use: the taken ids, which headings' anchors avoid. Where two collide, or one
     collides with a template's, the later one is renamed, with a warning."""

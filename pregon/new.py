@@ -14,13 +14,14 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .config import SECTIONS, SiteConfig
+from .config import PLAIN, SiteConfig
 from .errors import Problem, did_you_mean, error
 from .front_matter import slugify
 from .i18n import LanguageCatalog
 from .site import Site
 
-KIND_NAMES = {"announcement": "announcements", "guide": "guides", "question": "faq"}
+KIND_NAMES = {"announcement": "announcements", "guide": "guides", "question": "faq", "page": PLAIN}
+"""Other names `new` takes: the singular of a section, and `page` for a plain page (content/<lang>/)."""
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,10 @@ def plan_page(
     today: datetime.date,
 ) -> tuple[NewPage | None, list[Problem]]:
     section = KIND_NAMES.get(kind, kind)
-    if section not in SECTIONS:
-        return None, [
-            error("new", None, f'unknown kind of page "{kind}"', did_you_mean(kind, [*SECTIONS, *KIND_NAMES]))
-        ]
+    names = config.section_names
+    if section != PLAIN and section not in names:
+        return None, [error("new", None, f'unknown kind of page "{kind}"', did_you_mean(kind, [*names, *KIND_NAMES]))]
+    section_kind = config.section(section).kind if section != PLAIN else "pages"
     if translation_of is not None:
         return _plan_translation(config, site, section, title, lang, translation_of)
     lang = lang or config.default_language
@@ -57,13 +58,16 @@ def plan_page(
             error("new", None, f'the title "{title}" gives an empty file name', "use letters or digits in it")
         ]
     fields: dict[str, object] = {"title": title}
-    if section == "announcements":
+    if section_kind == "announcements":
         fields["date"] = today
     summary = _scaffold(config, catalogs[lang], "new/summary.txt").strip()
     fields.update({"summary": summary, "draft": True})
-    body = _scaffold(config, catalogs[lang], f"new/{section}.md")
-    path = config.content_dir / lang / section / f"{slug}.md"
-    return NewPage(path, _page_text(fields, body)), []
+    body = _scaffold(config, catalogs[lang], f"new/{section_kind}.md")
+    return NewPage(_folder(config, lang, section) / f"{slug}.md", _page_text(fields, body)), []
+
+
+def _folder(config: SiteConfig, lang: str, section: str) -> Path:
+    return config.content_dir / lang / section if section != PLAIN else config.content_dir / lang
 
 
 def _plan_translation(
@@ -80,12 +84,15 @@ def _plan_translation(
             )
         ]
     if source.section != section:
+        where = source.section or "page"
         return None, [
             error(
                 source_path,
                 None,
-                f'is in "{source.section}", not "{section}"',
-                f"use: pregon new {source.section} ...",
+                f'is in "{where}", not "{section or "page"}"'
+                if source.section
+                else f'is a plain page, not in "{section}"',
+                f"use: pregon new {where} ...",
             )
         ]
     others = [code for code in config.language_codes if code != source.lang]
@@ -110,7 +117,7 @@ def _plan_translation(
     if source.date:
         fields["date"] = source.date
     fields.update({"summary": source.summary, "translation_of": group.original.blob_id, "draft": True})
-    path = config.content_dir / lang / section / f"{slug}.md"
+    path = _folder(config, lang, section) / f"{slug}.md"
     return NewPage(path, _page_text(fields, source.body.strip("\n") + "\n")), []
 
 

@@ -43,7 +43,7 @@ from .output import (
     unwritable_as_problem,
     write_outputs,
 )
-from .printed import PdfEngine, load_engine, prune_cache
+from .printed import PdfEngine, load_engine, printed, prune_cache
 from .render import render_site
 from .site import Site, link_translations
 
@@ -125,7 +125,7 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     # Loading WeasyPrint takes most of a second: only a site with guides to print pays for it.
     pdf_engine, pdf_problems = (
         load_engine(config.theme.static_folders, cache_dir, config.theme.static_file("print.css"))
-        if any(group.key[0] == "guides" for group in site.groups)
+        if any(printed(site, group) for group in site.groups)
         else (None, [])
     )
     problems.extend(pdf_problems)
@@ -254,7 +254,7 @@ def load_site(
     stage("content", begun)
 
     begun = time.perf_counter()
-    site_result = link_translations(config, content.pages, memory.site if memory is not None else None)
+    site_result = link_translations(config, content.pages, memory.site if memory is not None else None, content.alerts)
     problems.extend(site_result.problems)
     stage("site", begun)
     if any(problem.is_error for problem in problems):

@@ -12,11 +12,12 @@ Every output kind is planned here, before rendering; nothing is found out while 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .config import SECTIONS, Language
+from .chrome import Chrome
+from .config import Language
 from .conversion import Conversion
 from .site import Entry, Page, PageGroup, Site, SitemapGroup
 
@@ -49,6 +50,13 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class FramedPlan(Plan):
+    """An output of base.html: with its language's menu, footer and alert around its own content."""
+
+    chrome: Chrome
+
+
+@dataclass(frozen=True)
 class LandingPlan(Plan):
     """The root page: both languages side by side, each with its newest announcements."""
 
@@ -69,10 +77,10 @@ class NotFoundPlan(Plan):
 
 
 @dataclass(frozen=True)
-class HomePlan(Plan):
+class HomePlan(FramedPlan):
     template = "home.html"
     sections: tuple[tuple[Entry, ...], ...]
-    """The first pages of each section, in the order of SECTIONS."""
+    """The first pages of each section, in the order of config.sections."""
     feed: bool
 
 
@@ -83,7 +91,7 @@ class FeedPlan(Plan):
 
 
 @dataclass(frozen=True)
-class SearchPagePlan(Plan):
+class SearchPagePlan(FramedPlan):
     """Without JavaScript, the search page offers the first page of each section's index instead."""
 
     template = "search.html"
@@ -93,7 +101,7 @@ class SearchPagePlan(Plan):
 
 
 @dataclass(frozen=True)
-class SectionIndexPlan(Plan):
+class SectionIndexPlan(FramedPlan):
     template = "section.html"
     section: str
     entries: tuple[Entry, ...]
@@ -120,7 +128,7 @@ class RobotsPlan(Plan):
 
 
 @dataclass(frozen=True)
-class PagePlan(Plan):
+class PagePlan(FramedPlan):
     template = "page.html"
     page: Page
     group: PageGroup
@@ -135,21 +143,25 @@ def section_index_url(language: Language, section: str, number: int) -> str:
     return first if number == 1 else f"{first}page/{number}/"
 
 
-def plan_lists(site: Site, preview: bool = False) -> Iterator[Plan]:
+def plan_lists(site: Site, chromes: Mapping[str, Chrome], preview: bool = False) -> Iterator[Plan]:
     """Every output but the pages: the landing and 404 pages, sitemaps, robots.txt, and each language's
-    home, feed, search page and section indexes. `preview`: for the preview server, which serves the
-    site at its root."""
+    home, feed, search page and section indexes. `chromes`: each language's menu, footer and alert.
+    `preview`: for the preview server, which serves the site at its root."""
     config = site.config
     default = config.default_language
+    names = config.section_names
     entries = {
         (code, section): tuple(page.entry for page in site.sections[(code, section)])
         for code in config.language_codes
-        for section in SECTIONS
+        for section in names
     }
     yield LandingPlan(
         "index.html",
         default,
-        tuple(entries[(code, "announcements")][:LANDING_ANNOUNCEMENTS] for code in config.language_codes),
+        tuple(
+            tuple(page.entry for page in feed_entries(site, code, LANDING_ANNOUNCEMENTS, fallbacks=True))
+            for code in config.language_codes
+        ),
     )
     root = "/" if preview else "/" + config.base_url.split("://", 1)[-1].partition("/")[2]
     yield NotFoundPlan("404.html", default, root)
@@ -160,11 +172,13 @@ def plan_lists(site: Site, preview: bool = False) -> Iterator[Plan]:
     yield RobotsPlan("robots.txt", default)
     for language in config.languages:
         code = language.code
-        feed = feed_entries(site, code)
+        feed = feed_entries(site, code, FEED_ENTRIES)
+        chrome = chromes[code]
         yield HomePlan(
             f"{code}/index.html",
             code,
-            tuple(entries[(code, section)][:HOME_ENTRIES] for section in SECTIONS),
+            chrome,
+            tuple(entries[(code, section)][:HOME_ENTRIES] for section in names),
             bool(feed),
         )
         if feed:
@@ -173,19 +187,34 @@ def plan_lists(site: Site, preview: bool = False) -> Iterator[Plan]:
         yield SearchPagePlan(
             f"{code}/search/index.html",
             code,
-            tuple(entries[(code, section)][:size] for section in SECTIONS),
-            tuple(len(entries[(code, section)]) > size for section in SECTIONS),
+            chrome,
+            tuple(entries[(code, section)][:size] for section in names),
+            tuple(len(entries[(code, section)]) > size for section in names),
         )
-        for section in SECTIONS:
-            listed = entries[(code, section)]
+        for section in config.sections:
+            listed = entries[(code, section.name)]
             chunks = [listed[start : start + size] for start in range(0, len(listed), size)] or [()]
             for number, shown in enumerate(chunks, start=1):
-                here = section_index_url(language, section, number) + "index.html"
-                has_feed = bool(feed) and section == "announcements"
-                yield SectionIndexPlan(here, code, section, shown, number, len(chunks), has_feed)
+                here = section_index_url(language, section.name, number) + "index.html"
+                has_feed = bool(feed) and section.dated
+                yield SectionIndexPlan(here, code, chrome, section.name, shown, number, len(chunks), has_feed)
 
 
-def feed_entries(site: Site, code: str) -> list[Page]:
-    """The newest announcements written in the language (a feed carries no fallbacks)."""
-    pages = site.sections[(code, "announcements")]
-    return [page for page in pages if not page.is_fallback][:FEED_ENTRIES]
+def feed_entries(site: Site, code: str, count: int, fallbacks: bool = False) -> list[Page]:
+    """The newest `count` pages of every section of kind announcements, in the language; a feed carries
+    no fallbacks."""
+    dated = [
+        page
+        for section in site.config.sections
+        if section.dated
+        for page in site.sections[(code, section.name)]
+        if fallbacks or not page.is_fallback
+    ]
+    dated.sort(
+        key=lambda page: (
+            -(page.source.date.toordinal() if page.source.date else 0),
+            page.source.title.casefold(),
+            page.url,
+        )
+    )
+    return dated[:count]

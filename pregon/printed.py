@@ -18,6 +18,7 @@ from types import ModuleType
 import jinja2
 from markupsafe import Markup
 
+from .config import PLAIN
 from .conversion import LinkAnswer
 from .environments import MissingStrings, Templates, template_problem
 from .errors import Problem, warning
@@ -134,7 +135,7 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
         return PrintedGuides(downloads, (), frozenset(), ())
     printer = _Printer(site, templates, engine)
     for group in site.groups:
-        if group.key[0] != "guides":
+        if not printed(site, group):
             continue
         try:
             made = [printer.edition(pages) for pages in _editions(site, group)]
@@ -148,8 +149,22 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
     return PrintedGuides(downloads, tuple(outputs), frozenset(missing), tuple(problems))
 
 
+def printed(site: Site, group: PageGroup) -> bool:
+    """Whether a page has printed editions in any language (see _prints)."""
+    return any(_prints(site, page) for page in group.translated)
+
+
+def _prints(site: Site, page: Page) -> bool:
+    """Whether a translation is printed: a guide's, unless it (or its source, from which it inherits
+    `print:`) or its section says `print: false`."""
+    source = page.source
+    if source.kind != "guides" or source.section == PLAIN:
+        return False
+    return site.config.section(source.section).prints if source.prints is None else source.prints
+
+
 def _editions(site: Site, group: PageGroup) -> list[tuple[Page, ...]]:
-    translated = group.translated
+    translated = tuple(page for page in group.translated if _prints(site, page))
     default = next((page for page in translated if page.lang == site.config.default_language), None)
     sets: list[tuple[Page, ...]] = [(page,) for page in translated]
     if default is not None:

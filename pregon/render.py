@@ -8,6 +8,7 @@ decides for every output whether to keep or to render it (OutputMaker.make).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ import jinja2
 
 from . import search
 from .cache import SavedCache
-from .config import SECTIONS
+from .chrome import Chrome, make_chromes, site_today
 from .contexts import context_of
 from .conversion import Conversion, Conversions
 from .environments import MissingStrings, Templates, template_problem
@@ -105,16 +106,19 @@ def render_site(
     link_probes: MutableMapping[str, frozenset[str]] | None = None,
     known_keys: MutableMapping[str, KnownKey] | None = None,
     search_before: Mapping[str, search.SearchIndex] | None = None,
+    today: datetime.date | None = None,
 ) -> RenderedSite:
     """Every output of the site. `destination`: where pages are written as soon as they are rendered
     (by the worker that rendered them); without one, they are returned. `link_probes`, `known_keys`,
     `search_before`: what a process that builds again and again kept from its last build
-    (conversion.py, incremental.py, search.py)."""
+    (conversion.py, incremental.py, search.py). `today`: the day whose alerts are shown (by default,
+    today in the site's time zone, see chrome.site_today)."""
     templates = Templates(site.config, catalogs, cache, preview)
+    chromes, chrome_problems = make_chromes(site, today or site_today(site.config.timezone))
     keys = OutputKeys(site.config, catalogs, templates, preview, known_keys)
     maker = OutputMaker(site, keys, templates, published)
     conversions = Conversions(site, cache, link_probes if link_probes is not None else {})
-    problems: list[Problem] = []
+    problems: list[Problem] = list(chrome_problems)
     outputs: list[Made] = []
     records: dict[str, OutputRecord] = {}
     rendered = 0
@@ -127,7 +131,7 @@ def render_site(
         missing.update(record.missing)
         rendered += made_now
 
-    for plan in plan_lists(site, preview):
+    for plan in plan_lists(site, chromes, preview):
         try:
             made = maker.make(plan)
         except jinja2.TemplateError as exc:
@@ -139,7 +143,7 @@ def render_site(
     problems.extend(printed.problems)
     missing.update(printed.missing)
 
-    pages = _PageMaker(site, maker, conversions, printed.downloads, destination)
+    pages = _PageMaker(site, maker, conversions, printed.downloads, destination, chromes)
     results = pages.make_all()
     words: dict[str, str] = {}
     for (_, page), result in zip(pages.order, results, strict=True):
@@ -174,8 +178,10 @@ class _PageMaker:
         conversions: Conversions,
         downloads: Mapping[tuple[str, str], tuple[Download, ...]],
         destination: Destination | None,
+        chromes: Mapping[str, Chrome],
     ) -> None:
         self.order = [(group, page) for group in site.groups for page in group.pages]
+        self.chromes = chromes
         self.maker = maker
         self.conversions = conversions
         self.downloads = downloads
@@ -202,7 +208,15 @@ class _PageMaker:
 
     def _plan(self, index: int, conversion: Conversion) -> PagePlan:
         group, page = self.order[index]
-        return PagePlan(page.output_path, page.lang, page, group, conversion, self.downloads.get(group.key, ()))
+        return PagePlan(
+            page.output_path,
+            page.lang,
+            self.chromes[page.lang],
+            page,
+            group,
+            conversion,
+            self.downloads.get(group.key, ()),
+        )
 
     def _kept(self, index: int) -> PageResult | None:
         """The page kept from the published site, if its conversion is cached: decided here, in one pass
@@ -242,10 +256,10 @@ def _search_index(
 ) -> tuple[list[Output | Unchanged], search.SearchIndex]:
     """The search index of a language's translated pages, from the end of the search page's lists to
     their start (see search.build_index), patched from the one the last build of this process made."""
+    listed = [page for section in site.config.section_names for page in site.sections[(code, section)]]
     texts = [
         (page.url, page.source.title, page.source.summary, words[page.output_path])
-        for section in SECTIONS
-        for page in site.sections[(code, section)]
+        for page in [*listed, *site.plain_pages(code)]
         if not page.is_fallback
     ]
     texts.reverse()

@@ -7,6 +7,7 @@ stage is pure: it reads no files and refuses two sources that would produce one 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -15,10 +16,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .config import SECTIONS, SiteConfig
+from .config import CONFIG_FILE, PLAIN, SiteConfig
 from .errors import Problem, error
 from .files import fields_identity
-from .front_matter import SourcePage
+from .front_matter import AlertSource, SourcePage
+from .navigation import Navigation, resolve_navigation
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,9 @@ class ListedSource:
     date: datetime.date | None
     updated: datetime.date | None
     slug: str
+    weight: int | None = None
+    extra: dict[str, object] = field(default_factory=dict, hash=False)
+    """The page's own fields (`extra:`), for templates that list them."""
 
     @property
     def last_changed(self) -> datetime.date | None:
@@ -116,6 +121,8 @@ class Page:
             source.date,
             source.updated,
             source.slug,
+            source.weight,
+            source.extra,
         )
         return Entry(self.lang, self.url, listed)
 
@@ -167,6 +174,10 @@ class Site:
     """link_table, when it is known to be that of an earlier site with the same pages and addresses."""
     link_changes: LinkChanges | None = field(default=None, repr=False, compare=False)
     """What may answer a link differently than on the site the last build of this process made."""
+    navigation: Mapping[str, Navigation] = field(default_factory=dict, repr=False, compare=False)
+    """Each language's menu and footer links."""
+    alerts: tuple[AlertSource, ...] = field(default=(), repr=False, compare=False)
+    """The alerts of the languages that have one (content/<lang>/_alert.md)."""
 
     def group(self, key: tuple[str, str]) -> PageGroup:
         return self.groups_by_key[key]
@@ -174,6 +185,15 @@ class Site:
     def section_pages(self, lang: str, section: str) -> list[Page]:
         """The pages of a section in a language, in reading order: announcements newest first."""
         return list(self.sections[(lang, section)])
+
+    def plain_pages(self, lang: str) -> list[Page]:
+        """The pages directly in content/<lang>/ (and their fallbacks), by address."""
+        return [group.page(lang) for group in self.groups if group.key[0] == PLAIN]
+
+    def alert(self, lang: str) -> AlertSource | None:
+        """The alert shown in a language: its own, or else the default language's."""
+        by_lang = {alert.lang: alert for alert in self.alerts}
+        return by_lang.get(lang) or by_lang.get(self.config.default_language)
 
     @functools.cached_property
     def link_table(self) -> str:
@@ -207,10 +227,14 @@ class Site:
         wanted = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), target))
         return (wanted, *self._other_languages(from_path, wanted))
 
+    @functools.cached_property
+    def _content_prefix(self) -> str:
+        return self.config.shown(self.config.content_dir)
+
     def _other_languages(self, from_path: str, wanted: str) -> list[str]:
         # An author who copied the English text keeps English file names; a page with the same
         # path in another language folder is the same page.
-        content_prefix = posixpath.dirname(posixpath.dirname(posixpath.dirname(from_path)))
+        content_prefix = self._content_prefix
         if wanted.startswith(content_prefix + "/"):
             # What relpath would say, without its cost: `wanted` is normalised, so what follows the
             # prefix has no `..` in it (links are looked up by the ten thousand on a large site).
@@ -218,9 +242,9 @@ class Site:
         else:
             relative = posixpath.relpath(wanted, content_prefix) if wanted.startswith(content_prefix) else ""
         parts = relative.split("/")
-        if len(parts) != 3:
+        if len(parts) not in (2, 3) or parts[0] not in self.config.language_codes:
             return []
-        return [posixpath.join(content_prefix, code, parts[1], parts[2]) for code in self.config.language_codes]
+        return [posixpath.join(content_prefix, code, *parts[1:]) for code in self.config.language_codes]
 
 
 @dataclass(frozen=True)
@@ -240,13 +264,19 @@ class SiteResult:
     problems: tuple[Problem, ...]
 
 
-def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...], previous: Site | None = None) -> SiteResult:
+def link_translations(
+    config: SiteConfig,
+    sources: tuple[SourcePage, ...],
+    previous: Site | None = None,
+    alerts: tuple[AlertSource, ...] = (),
+) -> SiteResult:
     """Group the sources into pages; `previous`: the site an earlier build of this process made, which
-    is patched instead when only what sources say changed, not which pages there are or where."""
+    is patched instead when only what sources say changed, not which pages there are or where.
+    `alerts`: each language's alert, carried to the render stage."""
     if previous is not None:
-        patched = _patched(previous, config, sources)
+        patched = _patched(previous, config, sources, alerts)
         if patched is not None:
-            return SiteResult(patched, ())
+            return _with_navigation(patched)
     problems: list[Problem] = []
     by_key: dict[tuple[str, str], dict[str, SourcePage]] = {}
     for source in sources:
@@ -266,18 +296,12 @@ def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...], previ
         translations[source.lang] = source
 
     groups = []
-    codes = config.language_codes
-    segments = {language.code: dict(language.segments) for language in config.languages}
-    for key in sorted(by_key, key=lambda key: (SECTIONS.index(key[0]), key[1])):
-        translations = by_key[key]
-        original = next(translations[code] for code in codes if code in translations)
-        pages = []
-        for code in codes:
-            source = translations.get(code, original)
-            pages.append(Page(code, source, f"{code}/{segments[code][key[0]]}/{source.slug}/"))
-        groups.append(PageGroup(key, original, tuple(pages)))
+    order = {name: index for index, name in enumerate((PLAIN, *config.section_names))}
+    for key in sorted(by_key, key=lambda key: (order[key[0]], key[1])):
+        groups.append(_group(config, key, by_key[key]))
 
-    problems.extend(_url_collisions(groups))
+    problems.extend(_missing_dates(groups))
+    problems.extend(_url_collisions(config, groups))
     if any(problem.is_error for problem in problems):
         return SiteResult(None, tuple(problems))
     by_path = {source.path: source for source in sources}
@@ -291,18 +315,75 @@ def link_translations(config: SiteConfig, sources: tuple[SourcePage, ...], previ
         sources,
         _sorted_sections(config, groups),
         link_changes=changes,
+        alerts=alerts,
     )
-    return SiteResult(site, tuple(problems))
+    return _with_navigation(site, problems)
+
+
+def _group(config: SiteConfig, key: tuple[str, str], translations: Mapping[str, SourcePage]) -> PageGroup:
+    """A page in every language: its translations, given what they do not set of their source, and its
+    original shown where it is not translated."""
+    codes = config.language_codes
+    original = next(translations[code] for code in codes if code in translations)
+    pages = []
+    for language in config.languages:
+        code = language.code
+        source = inherit(translations[code], original) if code in translations else original
+        folder = f"{code}/" if key[0] == PLAIN else f"{code}/{language.segment(key[0])}/"
+        pages.append(Page(code, source, f"{folder}{source.slug}/"))
+    return PageGroup(key, original, tuple(pages))
+
+
+def inherit(translation: SourcePage, original: SourcePage) -> SourcePage:
+    """A translation with what is not text (date, weight, print, extra, key by key) taken from its
+    source where it sets none of its own. `updated` is not taken: a translation is updated when it is."""
+    if translation is original:
+        return translation
+    changes: dict[str, object] = {}
+    for field_name, attribute in (("date", "date"), ("weight", "weight"), ("print", "prints")):
+        if field_name not in translation.sets and getattr(original, attribute) is not None:
+            changes[attribute] = getattr(original, attribute)
+    extra = {**original.extra, **translation.extra}
+    if extra != translation.extra:
+        changes["extra"] = extra
+    if not changes:
+        return translation
+    return dataclasses.replace(translation, **changes, inherited_from=(original.path, original.blob_id))  # type: ignore[arg-type]
+
+
+def _missing_dates(groups: list[PageGroup]) -> list[Problem]:
+    """Dated pages (announcements) whose translation has no date and whose source gives none either."""
+    return [
+        error(
+            page.source.path,
+            None,
+            'missing required field "date" (announcements need one, and its source has none)',
+            "add `date: YYYY-MM-DD` to its front matter, such as date: 2018-08-31",
+        )
+        for group in groups
+        for page in group.translated
+        if page.source.kind == "announcements" and page.source.date is None
+    ]
+
+
+def _with_navigation(site: Site, problems: list[Problem] | None = None) -> SiteResult:
+    """The site with its menu and footer found among its pages, or the reasons they cannot be."""
+    found = {group.key: [(page.lang, page.source, page.url) for page in group.pages] for group in site.groups}
+    navigation, navigation_problems = resolve_navigation(site.config, found)
+    all_problems = [*(problems or []), *navigation_problems]
+    if navigation_problems:
+        return SiteResult(None, tuple(all_problems))
+    return SiteResult(dataclasses.replace(site, navigation=navigation), tuple(all_problems))
 
 
 def _sorted_sections(config: SiteConfig, groups: list[PageGroup]) -> dict[tuple[str, str], tuple[Page, ...]]:
-    """Each section's pages in each language, in reading order: announcements newest first, the
-    others by title."""
+    """Each section's pages in each language, in reading order: announcements newest first, pages by
+    weight (those without one last), the others by title."""
     sections: dict[tuple[str, str], tuple[Page, ...]] = {}
     for index, lang in enumerate(config.language_codes):
-        for section in SECTIONS:
-            pages = [group.pages[index] for group in groups if group.key[0] == section]
-            if section == "announcements":
+        for section in config.sections:
+            pages = [group.pages[index] for group in groups if group.key[0] == section.name]
+            if section.kind == "announcements":
                 pages.sort(
                     key=lambda page: (
                         -(page.source.date.toordinal() if page.source.date else 0),
@@ -310,9 +391,18 @@ def _sorted_sections(config: SiteConfig, groups: list[PageGroup]) -> dict[tuple[
                         page.url,
                     )
                 )
+            elif section.kind == "pages":
+                pages.sort(
+                    key=lambda page: (
+                        page.source.weight is None,
+                        page.source.weight or 0,
+                        page.source.title.casefold(),
+                        page.url,
+                    )
+                )
             else:
                 pages.sort(key=lambda page: (page.source.title.casefold(), page.url))
-            sections[(lang, section)] = tuple(pages)
+            sections[(lang, section.name)] = tuple(pages)
     return sections
 
 
@@ -337,7 +427,9 @@ def _link_changes(
     return LinkChanges(previous.link_table, added)
 
 
-def _patched(previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...]) -> Site | None:
+def _patched(
+    previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...], alerts: tuple[AlertSource, ...]
+) -> Site | None:
     """`previous` with some sources replaced, if every source is where it was, in the same page,
     language and address (an edit of a page's text, title or dates): the groups of the others, their
     order and the link table stay as they were. None if anything else changed."""
@@ -351,17 +443,25 @@ def _patched(previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...]
         if (before.path, before.key, before.lang, before.slug) != (now.path, now.key, now.lang, now.slug):
             return None
         replaced[now.path] = now
-        reordered = reordered or (before.title, before.date) != (now.title, now.date)
+        if (before.title, before.date, before.weight) != (now.title, now.date, now.weight):
+            reordered = True
     if not replaced:
-        return previous
+        return dataclasses.replace(previous, alerts=alerts)
     affected = {previous.sources_by_path[path].key for path in replaced}
     groups_by_key = dict(previous.groups_by_key)
     new_pages: dict[str, Page] = {}
     for key in affected:
         group = previous.groups_by_key[key]
-        pages = tuple(Page(page.lang, replaced.get(page.source.path, page.source), page.url) for page in group.pages)
-        new_pages.update((page.url, page) for page in pages)
-        groups_by_key[key] = PageGroup(key, replaced.get(group.original.path, group.original), pages)
+        # Made again from its sources: a translation's inherited fields follow its source's edit.
+        translations = {
+            source.lang: replaced.get(source.path, source)
+            for source in (previous.sources_by_path[page.source.path] for page in group.translated)
+        }
+        regrouped = _group(config, key, translations)
+        if [page.url for page in regrouped.pages] != [page.url for page in group.pages] or _missing_dates([regrouped]):
+            return None
+        new_pages.update((page.url, page) for page in regrouped.pages)
+        groups_by_key[key] = regrouped
     groups = [groups_by_key[group.key] if group.key in affected else group for group in previous.groups]
     # Unless a title or date changed, the lists keep their order: only the replaced pages change in them.
     sections = (
@@ -379,17 +479,34 @@ def _patched(previous: Site, config: SiteConfig, sources: tuple[SourcePage, ...]
         sources,
         sections,
         known_link_table=previous.link_table,
+        alerts=alerts,
     )
 
 
-def _url_collisions(groups: list[PageGroup]) -> list[Problem]:
+def _url_collisions(config: SiteConfig, groups: list[PageGroup]) -> list[Problem]:
     # Case and Unicode normalisation are folded, since case-insensitive file systems (and readers
     # typing an address) treat `Que` and `que` as one.
     seen: dict[str, Page] = {}
     problems = []
+    taken = {}
+    for language in config.languages:
+        taken[f"{language.code}/search/"] = "the search page"
+        for name, segment in language.segments:
+            taken[f"{language.code}/{segment}/"] = f'the index of the section "{name}" ({CONFIG_FILE})'
     for group in groups:
         for page in group.pages:
             folded = unicodedata.normalize("NFC", page.url).casefold()
+            if folded in taken:
+                # A fallback's address is its language's too: the original's file is the one to rename.
+                problems.append(
+                    error(
+                        page.source.path,
+                        None,
+                        f"its address /{page.url} is that of {taken[folded]}",
+                        "give the page another file name or a slug: in its front matter",
+                    )
+                )
+                continue
             if folded in seen:
                 other = seen[folded]
                 first, second = sorted({other.source.path, page.source.path})

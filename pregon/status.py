@@ -41,6 +41,9 @@ class PageStatus:
     state: str
     path: str | None
     source_path: str
+    overrides: tuple[str, ...] = ()
+    """For a translation: the values it sets itself instead of taking its source's (date, weight,
+    print and each extra field), as `field: its value (source: the source's)`."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,8 @@ class CatalogStatus:
 class Status:
     pages: tuple[PageStatus, ...]
     catalogs: tuple[CatalogStatus, ...]
+    alerts: tuple[tuple[str, str | None], ...] = ()
+    """(language, its alert's file or None) when any language has a site alert."""
 
     @property
     def incomplete(self) -> bool:
@@ -70,7 +75,11 @@ class Status:
         )
 
     def as_json(self) -> dict[str, object]:
-        return {"pages": [asdict(page) for page in self.pages], "catalogs": [asdict(c) for c in self.catalogs]}
+        return {
+            "pages": [asdict(page) for page in self.pages],
+            "catalogs": [asdict(c) for c in self.catalogs],
+            "alerts": [{"lang": lang, "path": path} for lang, path in self.alerts],
+        }
 
 
 def translation_status(config: SiteConfig, site: Site) -> Status:
@@ -86,8 +95,34 @@ def translation_status(config: SiteConfig, site: Site) -> Status:
             else:
                 state = "outdated" if group.is_outdated(page) else "translated"
             path = None if page.is_fallback else page.source.path
-            pages.append(PageStatus(group.key[0], group.key[1], page.lang, state, path, group.original.path))
-    return Status(tuple(pages), tuple(_catalog_statuses(config)))
+            overrides = () if state in ("source", "missing") else overridden(page.source, group.original)
+            pages.append(PageStatus(group.key[0], group.key[1], page.lang, state, path, group.original.path, overrides))
+    alerts = {alert.lang: alert.path for alert in site.alerts}
+    shown_alerts = tuple((code, alerts.get(code)) for code in config.language_codes) if alerts else ()
+    return Status(tuple(pages), tuple(_catalog_statuses(config)), shown_alerts)
+
+
+def overridden(translation: SourcePage, original: SourcePage) -> tuple[str, ...]:
+    """What a translation sets itself that its source sets otherwise, of what it would inherit."""
+    found = []
+    for field, attribute in (("date", "date"), ("weight", "weight"), ("print", "prints")):
+        mine, theirs = getattr(translation, attribute), getattr(original, attribute)
+        if field in translation.sets and mine != theirs:
+            found.append(f"{field}: {_shown(mine)} (source: {_shown(theirs)})")
+    source_extra = original.extra
+    own_extra = translation.extra if "extra" in translation.sets else {}
+    for key, value in own_extra.items():
+        if key not in source_extra or source_extra[key] != value:
+            found.append(f"extra.{key}: {_shown(value)} (source: {_shown(source_extra.get(key))})")
+    return tuple(found)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _catalog_statuses(config: SiteConfig) -> list[CatalogStatus]:
@@ -129,11 +164,12 @@ def format_table(status: Status, config: SiteConfig) -> str:
     codes = config.language_codes
     keys = sorted({(page.section, page.key) for page in status.pages})
     by_cell = {(page.section, page.key, page.lang): page for page in status.pages}
-    width = max([len(f"{section}/{key}") for section, key in keys] + [4])
+    names = {(section, key): f"{section}/{key}" if section else key for section, key in keys}
+    width = max([len(name) for name in names.values()] + [4])
     lines = ["Pages".ljust(width) + "".join(f"  {code:<10}" for code in codes)]
     for section, key in keys:
         cells = "".join(f"  {by_cell[(section, key, code)].state:<10}" for code in codes)
-        lines.append(f"{section}/{key}".ljust(width) + cells)
+        lines.append(names[(section, key)].ljust(width) + cells)
     counts = {state: sum(page.state == state for page in status.pages) for state in STATES}
     lines.append("")
     lines.append(", ".join(f"{count} {state}" for state, count in counts.items() if count))
@@ -146,6 +182,19 @@ def format_table(status: Status, config: SiteConfig) -> str:
         )
         lines.extend(f"    {file}: {UNREVIEWED}" for file in catalog.unreviewed)
         lines.extend(f"    {problem}" for problem in catalog.errors)
+    own = [page for page in status.pages if page.overrides]
+    if own:
+        lines.append("")
+        lines.append("Translations that set their own values instead of their source's")
+        for page in own:
+            lines.extend(f"  {page.path}: {override}" for override in page.overrides)
+    if status.alerts:
+        lines.append("")
+        lines.append("Site alert")
+        lines.extend(
+            f"  {lang}: {path or 'none: its pages show the ' + config.default_language + ' alert'}"
+            for lang, path in status.alerts
+        )
     outdated = [page for page in status.pages if page.state == "outdated"]
     if outdated:
         lines.append("")

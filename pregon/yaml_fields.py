@@ -99,6 +99,19 @@ class YamlResult:
 
 def read_mapping(text: str, path: str, first_line: int = 1, what: str = "this file") -> YamlResult:
     """Parse `text` as one YAML mapping; `first_line` is the file line where `text` starts."""
+    alias = _first_alias(text) if "*" in text else None
+    if alias is not None:
+        return YamlResult(
+            None,
+            (
+                error(
+                    path,
+                    first_line + alias,
+                    f"in {what}: a YAML alias (*name) repeats a value written elsewhere",
+                    "write the value out where it is needed: aliases can make a few lines into millions of values",
+                ),
+            ),
+        )
     loader = _LineLoader(text)
     loader.line_offset = first_line - 1
     try:
@@ -135,6 +148,19 @@ def read_mapping(text: str, path: str, first_line: int = 1, what: str = "this fi
             ),
         )
     return YamlResult(value, ())
+
+
+def _first_alias(text: str) -> int | None:
+    """The line (from 0) of the first alias in `text`, if any: refused before anything is built from
+    it, in every field, free-form ones too. Only text with a `*` can hold one, so most is never parsed
+    twice."""
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                return int(event.start_mark.line)
+    except yaml.YAMLError:
+        return None  # reported by the reading itself
+    return None
 
 
 def _yaml_kind(value: object) -> str:

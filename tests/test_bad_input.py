@@ -54,6 +54,15 @@ def folder_named_like_a_page(tree: SiteTree) -> None:
     (tree.root / "content/en/faq/extra.md").mkdir()
 
 
+def configure(extra: str) -> Callable[[SiteTree], None]:
+    """Add settings to the end of site.yaml."""
+    return lambda tree: tree.write({"site.yaml": MINIMAL_CONFIG + extra})
+
+
+MENU_LINE = MINIMAL_CONFIG.count("\n") + 3
+"""The line of a menu's second entry, added at the end of site.yaml."""
+
+
 def catalog_line(tree: SiteTree, text: str) -> int:
     return next(n for n, line in enumerate((tree.root / PO).read_text().split("\n"), 1) if text in line)
 
@@ -81,7 +90,6 @@ CASES = [
     Case("front matter not closed", write({FAQ: "---\ntitle: T\nsummary: S\n"}), f"{FAQ}:1", "not closed"),
     Case("no front matter", write({FAQ: "# Just a heading\n"}), f"{FAQ}:1", "does not start with front matter"),
     Case("empty file", write({FAQ: ""}), f"{FAQ}:1", "the file is empty"),
-    Case("only front matter", write({FAQ: "---\ntitle: T\nsummary: S\n---\n"}), f"{FAQ}:4", "no text after"),
     Case(
         "missing required field",
         write({FAQ: "---\ntitle: T\n---\nText\n"}),
@@ -208,6 +216,43 @@ CASES = [
         "has placeholders ['idioma'], but the original has ['language']",
     ),
     Case("HTML in a translation", edit(PO, 'msgstr "Idioma"', 'msgstr "<b>Idioma</b>"'), PO, "contains HTML markup"),
+    # Sections, menus, fields of a site's own, the alert
+    Case(
+        "a menu entry naming no page",
+        configure("menu:\n  - section: faq\n  - page: acessibility\n"),
+        f"site.yaml:{MENU_LINE}",
+        'the link to "acessibility" names no page',
+    ),
+    Case(
+        "an alert's until: that is no date",
+        write({"content/en/_alert.md": "---\nuntil: 2026-02-30\n---\nThe offices are closed.\n"}),
+        "content/en/_alert.md:2",
+        '"until" must be a date',
+    ),
+    Case(
+        "a section of an unknown kind",
+        configure("sections:\n  register:\n    kind: page\n"),
+        f"site.yaml:{MENU_LINE}",
+        'unknown kind "page" of section "register"',
+    ),
+    Case(
+        "extra: that is not a mapping",
+        write({FAQ: page(extra="[a, b]", body="## Q?\n\nA.")}),
+        f"{FAQ}:4",
+        "extra must be a set of `name: value` lines",
+    ),
+    Case(
+        "a YAML alias inside extra",
+        write({FAQ: "---\ntitle: T\nsummary: S\nextra:\n  a: &x [1, 2]\n  b: *x\n---\n## Q?\n\nA.\n"}),
+        f"{FAQ}:6",
+        "a YAML alias (*name)",
+    ),
+    Case(
+        "a plain page at a section's address",
+        write({"content/en/faq.md": page("Questions")}),
+        "content/en/faq.md",
+        'its address /en/faq/ is that of the index of the section "faq"',
+    ),
 ]
 
 

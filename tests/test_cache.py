@@ -20,7 +20,10 @@ from pregon.site import Site
 from .conftest import MINIMAL_CONFIG, SiteTree, page
 
 FILES = {
-    "content/en/faq/what.md": page("What?", body="## One?\n\nSee [the news](../announcements/news.md)."),
+    # The Spanish translation gives no date: it takes its source's.
+    "content/en/faq/what.md": page(
+        "What?", date="2020-02-01", body="## One?\n\nSee [the news](../announcements/news.md)."
+    ),
     "content/es/faq/que.md": page(
         "¿Qué?", translation_key="what", body="## ¿Una?\n\nVea [el aviso](../announcements/news.md)."
     ),
@@ -131,6 +134,19 @@ CHANGES: dict[str, Callable[[SiteTree], None]] = {
         tree, "templates/section_title.html", "{{ _('Questions and answers') }}", "{{ _('Questions and answers') }}:"
     ),
     "entries per page changed": lambda tree: edit(tree, "site.yaml", "entries_per_page: 1", "entries_per_page: 3"),
+    "source's date edited (its translation inherits it)": lambda tree: edit(
+        tree, "content/en/faq/what.md", "date: 2020-02-01", "date: 2020-02-03"
+    ),
+    "menu and footer set in site.yaml": lambda tree: tree.write(
+        {
+            "site.yaml": PAGED_CONFIG
+            + "menu:\n  - page: what\n  - section: announcements\n"
+            + "footer:\n  - url: https://www.example.org/\n    label: {en: Example, es: Ejemplo}\n"
+        }
+    ),
+    "alert added": lambda tree: tree.write(
+        {"content/en/_alert.md": "---\ntitle: Closed\n---\nSee [what](faq/what.md).\n"}
+    ),
     "translation marked as made from an older original": lambda tree: edit(
         tree, "content/es/faq/que.md", "translation_key: what", f'translation_key: what\ntranslation_of: "{"1" * 40}"'
     ),

@@ -29,6 +29,7 @@ def source(body: str, section: str = "guides") -> SourcePage:
         body_line=5,
         blob_id="0" * 40,
         translation_of=None,
+        kind=section,
     )
 
 

@@ -8,12 +8,14 @@ key, and the rendered bytes, as they were.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pregon.cache import SavedCache
+from pregon.chrome import Chrome, ShownAlert, make_chromes
 from pregon.conversion import Conversion, Conversions
 from pregon.environments import Templates
 from pregon.i18n import load_catalogs
@@ -47,10 +49,13 @@ def planned(tree: SiteTree) -> Planned:
     keys = OutputKeys(config, catalogs, templates, preview=False)
     maker = OutputMaker(site, keys, templates, None)
     conversions = Conversions(site, cache, {})
-    plans: list[Plan] = list(plan_lists(site))
+    chromes, _ = make_chromes(site, datetime.date(2026, 1, 1))
+    plans: list[Plan] = list(plan_lists(site, chromes))
     for group in site.groups:
         for one in group.pages:
-            plans.append(PagePlan(one.output_path, one.lang, one, group, conversions.convert(one), ()))
+            plans.append(
+                PagePlan(one.output_path, one.lang, chromes[one.lang], one, group, conversions.convert(one), ())
+            )
     made: Planned = {}
     for plan in plans:
         output = maker.make(plan).output
@@ -74,6 +79,10 @@ def changed(value: object, plans: Planned) -> object:
         return value + "x"
     if isinstance(value, tuple):
         return value[:-1] if value else (_any_entry(plans),)
+    if isinstance(value, Chrome):
+        # The same menu with an alert, or without the one it has.
+        alert = ShownAlert("en", "Closed", ("<p>Closed.</p>",) * 6) if value.alert is None else None
+        return Chrome(value.navigation, alert)
     if isinstance(value, Page | PageGroup | Conversion):
         others = [
             getattr(plan, name)

@@ -34,7 +34,7 @@ def link_target(tree: SiteTree, page: Path, href: str) -> Path:
 
 def test_every_page_has_language_title_description_canonical_and_alternates(built: SiteTree) -> None:
     pages = html_pages(built)
-    assert len(pages) == 19  # landing, 2 homes, 6 section indexes, 2 search pages, 8 pages
+    assert len(pages) == 23  # landing, 2 homes, 6 section indexes, 2 search pages, 8 pages, 4 plain pages
     for path in pages:
         root = parse_html(path.read_bytes())
         assert root.get("lang") in ("en", "es"), path
@@ -240,7 +240,7 @@ def test_atom_feed_and_sitemap(built: SiteTree) -> None:
         # A sitemap may only list addresses below its own folder.
         assert listed and all(url.startswith(f"https://www.example.org/pregon/{code}/") for url in listed)
         urls.update({url.findtext(f"{SITEMAP}loc"): url for url in sitemap.findall(f"{SITEMAP}url")})
-    assert len(urls) == 2 + 8  # each language's home and its four pages
+    assert len(urls) == 2 + 12  # each language's home, its four pages and its two plain pages
     faq = urls["https://www.example.org/pregon/es/preguntas-frecuentes/que-es-pars/"]
     alternates = {link.get("hreflang"): link.get("href") for link in faq.findall(f"{XHTML}link")}
     assert alternates == {

@@ -70,7 +70,7 @@ def test_the_built_site_indexes_each_language_s_own_pages(built_shipped_site: Si
         pages = [
             entry for block in sorted((folder / "pages").glob("*.json")) for entry in json.loads(block.read_text())
         ]
-        assert len(pages) == 4 and all(url.startswith(f"{code}/") for url, _, _ in pages)
+        assert len(pages) == 6 and all(url.startswith(f"{code}/") for url, _, _ in pages)
         for url, _, _ in pages:
             assert (built_shipped_site.out / url / "index.html").is_file()
     words = json.loads((built_shipped_site.out / f"search-index/es/words/{shard_name('policia')}.json").read_text())

@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Request
+from playwright.sync_api import Browser, Page, Request
 
 from pregon.pipeline import BuildOptions, build
 
@@ -16,6 +16,16 @@ from ..conftest import copy_shipped_site
 from .conftest import AXE
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Page, axe: str) -> dict[str, str]:
+    """What axe-core finds against WCAG's A and AA rules on the page loaded: rule id -> help and where."""
+    page.add_script_tag(content=axe)
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
+    return {
+        violation["id"]: f"{violation['help']} {[node['target'] for node in violation['nodes']][:3]}"
+        for violation in result["violations"]
+    }
 
 
 def test_every_page_has_no_axe_violations(browser: Browser, base_url: str, page_paths: list[str]) -> None:
@@ -29,11 +39,8 @@ def test_every_page_has_no_axe_violations(browser: Browser, base_url: str, page_
         page = context.new_page()
         for path in page_paths:
             page.goto(base_url + path)
-            page.add_script_tag(content=axe)
-            result = page.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
-            for violation in result["violations"]:
-                targets = [node["target"] for node in violation["nodes"]][:3]
-                found[f"{width}px /{path}: {violation['id']}"] = f"{violation['help']} {targets}"
+            for rule, what in axe_violations(page, axe).items():
+                found[f"{width}px /{path}: {rule}"] = what
         context.close()
     assert found == {}
     assert len(page_paths) >= 20
@@ -93,10 +100,8 @@ def test_a_section_index_in_several_pages_is_accessible_and_followed_without_jav
             page = context.new_page()
             for path in ("en/guides/page/2/", "es/guias/page/2/", "en/search/"):
                 page.goto(url + path)
-                page.add_script_tag(content=axe)
-                result = page.evaluate("async (tags) => await axe.run(document, {runOnly: tags})", WCAG_TAGS)
-                for violation in result["violations"]:
-                    found[f"{width}px /{path}: {violation['id']}"] = violation["help"]
+                for rule, what in axe_violations(page, axe).items():
+                    found[f"{width}px /{path}: {rule}"] = what
             context.close()
     assert found == {}
 
@@ -211,3 +216,45 @@ def test_language_switch_is_announced_in_the_target_language(browser: Browser, b
     switch.click()
     assert re.search(r"/es/guias/sus-derechos-en-casa/", page.url)
     page.close()
+
+
+def test_the_alert_menu_footer_and_a_sites_own_section_are_accessible_and_reflow(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site with everything site.yaml and the content folder can add around a page: a site alert above
+    the menu, a menu and a footer of its own with an untranslated page among their links, plain pages
+    and a section of kind pages, in English and Spanish."""
+    from ..test_content_model import CONFIG, FILES
+
+    root = tmp_path / "own"
+    for name, text in FILES.items():
+        if name.startswith("templates/"):
+            continue  # the theme's own templates, as most sites use them
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "site.yaml").write_text(CONFIG, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772280000")  # 28 February 2026: the alert is shown
+    build(BuildOptions(site_dir=root, out_dir=root / "site"))
+    paths = ["en/", "es/", "en/about/", "es/acerca/", "es/accessibility/", "en/register/", "es/inscribirse/"]
+    paths += ["es/inscribirse/pensilvania/", "en/guides/flyer/"]
+    axe = AXE.read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    too_wide: dict[str, int] = {}
+    with serve(root / "site") as url:
+        for width in (320, 360, 1280):
+            context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+            page = context.new_page()
+            for path in paths:
+                page.goto(url + path)
+                assert page.get_by_role("region", name=re.compile("Site alert|Alerta del sitio")).count() == 1
+                if width == 320:
+                    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+                    if scroll_width > 320:
+                        too_wide[path] = scroll_width
+                    continue
+                for rule, what in axe_violations(page, axe).items():
+                    found[f"{width}px /{path}: {rule}"] = what
+            context.close()
+    assert found == {}
+    assert too_wide == {}
