@@ -12,7 +12,7 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .config import PLAIN
 from .errors import Problem, error
@@ -105,7 +105,7 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted
         if parts.scheme or parts.netloc:
             continue
         if parts.path.endswith(".md"):
-            target = site.find_linked_source(source.path, parts.path)
+            target = site.find_linked_source(source.path, unquote(parts.path))
             if target is None:
                 problems.append(
                     error(
@@ -122,12 +122,13 @@ def _page_problems(site: Site, source: SourcePage, rendered: dict[str, Converted
         else:
             continue
         anchors = set(rendered[anchors_of.path].ids)
-        if parts.fragment and parts.fragment not in anchors:
+        fragment = unquote(parts.fragment)
+        if fragment and fragment not in anchors:
             problems.append(
                 error(
                     source.path,
                     link.line,
-                    f'link to "{link.written}": {anchors_of.path} has no heading with the anchor "{parts.fragment}"',
+                    f'link to "{link.written}": {anchors_of.path} has no heading with the anchor "{fragment}"',
                     f"anchors there: {', '.join(sorted(anchors)) or 'none'}",
                 )
             )

@@ -13,6 +13,8 @@ import datetime
 import functools
 from dataclasses import dataclass
 
+import lxml.html
+
 from .conversion import LinkAnswer
 from .errors import Problem
 from .files import fields_identity
@@ -71,6 +73,23 @@ def make_chromes(site: Site, today: datetime.date) -> tuple[dict[str, Chrome], l
     return chromes, problems
 
 
+def _without_headings(html: str) -> str:
+    """The alert's text with its headings made bold paragraphs, without ids: it is shown above each
+    page's own heading and beside its ids, which it must not take or come before."""
+    if "<h" not in html:
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        heading.tag = "p"
+        heading.attrib.pop("id", None)
+        strong = lxml.html.Element("strong")
+        strong.text, heading.text = heading.text, None
+        strong.extend(list(heading))
+        heading.append(strong)
+    serialized: str = lxml.html.tostring(root, encoding="unicode")
+    return serialized[len("<div>") : -len("</div>")]
+
+
 def _shown(site: Site, alert: AlertSource, reader: str, problems: list[Problem]) -> ShownAlert:
     page = alert.as_page()
     converter = MarkdownConverter()
@@ -85,7 +104,7 @@ def _shown(site: Site, alert: AlertSource, reader: str, problems: list[Problem])
             return "../" * depth + url + "index.html", site.config.base_url + url
 
         converted = converter.convert(page, resolve)
-        versions.append(converted.html)
+        versions.append(_without_headings(converted.html))
         if depth == 0:
             problems.extend(converted.problems)
     return ShownAlert(alert.lang, alert.title, tuple(versions))

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .errors import Problem, did_you_mean, error
+from .errors import Problem, did_you_mean, error, warning
+from .letters import is_url_word
 from .theme import Theme
 from .yaml_fields import Mapping, describe_yaml_value, read_mapping
 
@@ -32,6 +33,7 @@ RESERVED_SEGMENTS = ("search",)
 CONFIG_FILE = "site.yaml"
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SEGMENT = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
 DEFAULT_ENTRIES_PER_PAGE = 20
 """How many pages a section index lists before it goes on to a next page: a list of years of
 announcements on one page would weigh megabytes on a phone."""
@@ -70,6 +72,12 @@ class Language:
     titles: tuple[tuple[str, str], ...] = ()
     """(section, title) for the sections site.yaml names in this language; the others take theirs
     from the interface catalog."""
+    tag: str = ""
+    """Its BCP 47 tag for `lang` and `hreflang`: the locale's (`zh-Hant` for code zh, locale zh_Hant), or
+    its own code when Babel does not know it and another locale stands in for it."""
+    slugs: str = "keep"
+    """How file names in a script other than Latin become addresses: `keep` their letters, or
+    `transliterate` them to Latin letters."""
 
     def segment(self, section: str) -> str:
         return dict(self.segments)[section]
@@ -183,7 +191,7 @@ def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> 
     _unknown_keys(
         fields,
         {"base_url", "default_language", "languages", "paper", "entries_per_page", "sections", "menu", "footer"}
-        | {"timezone"},
+        | {"timezone", "site_name"},
         shown,
         problems,
     )
@@ -208,6 +216,7 @@ def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> 
     entries_per_page = _entries_per_page(fields, shown, problems)
     sections = _sections(fields, shown, problems)
     timezone = _timezone(fields, shown, problems)
+    site_name = _text(fields, "site_name", shown, problems) or ""
 
     languages: list[Language] = []
     raw_languages = fields.get("languages")
@@ -223,7 +232,7 @@ def parse_config(fields: Mapping, root: Path, content_dir: Path, shown: str) -> 
     else:
         seen_codes: dict[str, int] = {}
         for item in raw_languages:
-            language = _parse_language(item, fields.line_of("languages"), sections, shown, problems)
+            language = _parse_language(item, fields.line_of("languages"), sections, site_name, shown, problems)
             if language is None:
                 continue
             line = item.line if isinstance(item, Mapping) else fields.line_of("languages")
@@ -553,13 +562,18 @@ def _labels(
 
 
 def _parse_language(
-    item: object, line: int, sections: tuple[Section, ...], shown: str, problems: list[Problem]
+    item: object,
+    line: int,
+    sections: tuple[Section, ...],
+    default_site_name: str,
+    shown: str,
+    problems: list[Problem],
 ) -> Language | None:
     if not isinstance(item, Mapping):
         problems.append(error(shown, line, "each language must be a set of `key: value` lines (code, name, ...)"))
         return None
     before = len(problems)
-    _unknown_keys(item, {"code", "name", "locale", "direction", "site_name", "sections"}, shown, problems)
+    _unknown_keys(item, _LANGUAGE_SETTINGS, shown, problems)
     code = _text(item, "code", shown, problems, required=True) or ""
     if code and not _LANGUAGE_CODE.match(code):
         problems.append(
@@ -570,34 +584,85 @@ def _parse_language(
                 "use a lower-case code such as en, es, ar or zh-Hant",
             )
         )
-    name = _text(item, "name", shown, problems, required=True) or code
-    site_name = _text(item, "site_name", shown, problems, required=True) or ""
-    locale = _text(item, "locale", shown, problems) or code.replace("-", "_")
-    try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError):
+    given_locale = _text(item, "locale", shown, problems)
+    own = _babel_locale(code.replace("-", "_")) if code else None
+    chosen = _babel_locale(given_locale) if given_locale else own
+    if given_locale and chosen is None:
         problems.append(
             error(
                 shown,
-                item.line_of("locale" if "locale" in item else "code"),
-                f'"{locale}" is not a locale Babel knows',
-                "set locale: to a known one, such as es or ar",
+                item.line_of("locale"),
+                f'"{given_locale}" is not a locale Babel knows',
+                "set locale: to a known one, such as es, ar or zh_Hant",
             )
         )
-    direction = _text(item, "direction", shown, problems) or "ltr"
+    given_name = _text(item, "name", shown, problems)
+    stand_in = own is None and bool(code)
+    if stand_in and given_name is None and "name" not in item:
+        problems.append(
+            error(
+                shown,
+                item.line_of("code"),
+                f'Babel does not know the language "{code}", so it cannot give its name',
+                "add name: with the language's name in itself, and locale: with a language Babel knows whose "
+                "dates and plural forms it can borrow",
+            )
+        )
+    if stand_in and chosen is None and not given_locale:
+        chosen = Locale.parse("en")
+    if stand_in and chosen is not None and given_name is not None:
+        problems.append(
+            warning(
+                shown,
+                item.line_of("locale" if given_locale else "code"),
+                f'Babel does not know the language "{code}": its dates and plural forms follow '
+                f'"{chosen}", which stands in for it; its pages still say lang="{code}"',
+                "nothing to do if that is right; otherwise set locale: to a closer language",
+            )
+        )
+    locale = given_locale or (str(chosen) if stand_in and chosen is not None else code.replace("-", "_"))
+    name = given_name or (_language_name(chosen) if chosen is not None else code)
+    site_name = _text(item, "site_name", shown, problems) or default_site_name
+    if not site_name:
+        problems.append(
+            error(
+                shown,
+                item.line,
+                f'language "{code}" has no site_name',
+                "add site_name: to the language, or a site_name: for every language at the top of site.yaml",
+            )
+        )
+    direction = _text(item, "direction", shown, problems) or (
+        chosen.text_direction if chosen is not None and not stand_in else "ltr"
+    )
     if direction not in ("ltr", "rtl"):
         problems.append(error(shown, item.line_of("direction"), f'direction "{direction}" must be ltr or rtl'))
+    slugs = _text(item, "slugs", shown, problems) or "keep"
+    if slugs not in ("keep", "transliterate"):
+        problems.append(
+            error(
+                shown,
+                item.line_of("slugs"),
+                f'slugs "{slugs}" must be keep or transliterate',
+                "keep: addresses keep the letters of file names in any script; transliterate: Latin letters only",
+            )
+        )
+    # BCP 47, as lang and hreflang want it: the locale's (zh-Hant), but a stand-in's is not the language's.
+    tag = code if stand_in else locale.replace("_", "-")
     segments: list[tuple[str, str]] = []
     titles: list[tuple[str, str]] = []
     names = [section.name for section in sections]
     raw_sections = item.get("sections")
+    if raw_sections is None and "sections" not in item:
+        raw_sections = Mapping()  # every section at its own name: /es/faq/
+        raw_sections.line, raw_sections.lines, raw_sections.raw = item.line, {}, {}
     if not isinstance(raw_sections, Mapping):
         problems.append(
             error(
                 shown,
                 item.line_of("sections"),
-                f'language "{code}" needs sections: the URL segment of each section in that language',
-                f"add sections: with {', '.join(names)}",
+                f'sections of language "{code}" must give the URL segment of each section in that language',
+                f"such as `sections: {{{', '.join(f'{name}: {name}' for name in names)}}}`, or leave it out",
             )
         )
     else:
@@ -628,19 +693,14 @@ def _parse_language(
                         )
                 line_of = given.line_of("segment")
                 raw_segment = given.raw.get("segment")
+                if "segment" not in given:
+                    segment = section_name
+            elif section_name not in raw_sections:
+                # A section the language does not name is at the section's own name.
+                segment, raw_segment = section_name, None
             else:
                 segment, raw_segment = given, raw_sections.raw.get(section_name)
-            if section_name not in raw_sections:
-                problems.append(
-                    error(
-                        shown,
-                        raw_sections.line,
-                        f'language "{code}" has no URL segment for section "{section_name}"',
-                        f"add `{section_name}: <segment>` under its sections",
-                    )
-                )
-                continue
-            if not isinstance(segment, str) or not _SEGMENT.match(segment):
+            if not isinstance(segment, str) or not is_url_word(segment):
                 problems.append(
                     error(
                         shown,
@@ -687,7 +747,24 @@ def _parse_language(
                 )
     if len(problems) > before and any(p.is_error for p in problems[before:]):
         return None
-    return Language(code, name, locale, direction, site_name, tuple(segments), tuple(titles))
+    return Language(code, name, locale, direction, site_name, tuple(segments), tuple(titles), tag or code, slugs)
+
+
+_LANGUAGE_SETTINGS = {"code", "name", "locale", "direction", "site_name", "sections", "slugs"}
+
+
+def _babel_locale(name: str) -> Locale | None:
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _language_name(locale: Locale) -> str:
+    """The language's name in itself as a language switch shows it: capitalised (`Español`), where its
+    script has capitals."""
+    name = locale.get_display_name(locale) or str(locale)
+    return name[:1].upper() + name[1:]
 
 
 def _entries_per_page(fields: Mapping, shown: str, problems: list[Problem]) -> int:

@@ -101,8 +101,10 @@ def load_content(
             cache.used.add(key)
         else:
             try:
-                may_inherit = lang != config.default_language
-                key, page, found = _read_page(file, shown, lang, section, stem, kind, may_inherit, cache, file_hashes)
+                reading = _Reading(
+                    kind, lang != config.default_language, config.language(lang).slugs == "transliterate"
+                )
+                key, page, found = _read_page(file, shown, lang, section, stem, reading, cache, file_hashes)
             except OSError as exc:
                 problems.append(error(shown, None, f"cannot be read: {exc.strerror}"))
                 continue
@@ -112,6 +114,16 @@ def load_content(
             pages.append(page)
     memory = ContentMemory(inputs, config, files, tuple(folder_problems), found_now)
     return ContentResult(tuple(pages), tuple(problems), memory, tuple(alerts))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a page file is read as, besides its bytes, from the configuration: part of its cache key."""
+
+    kind: str
+    may_inherit: bool
+    """Whether it may be a translation (it is not in the default language): its date may be its source's."""
+    transliterate: bool
 
 
 def _read_alert(file: str, shown: str, lang: str, problems: list[Problem]) -> AlertSource | None:
@@ -130,8 +142,7 @@ def _read_page(
     lang: str,
     section: str,
     stem: str,
-    kind: str,
-    may_inherit: bool,
+    reading: _Reading,
     cache: SavedCache,
     file_hashes: dict[str, str] | None,
 ) -> tuple[str, SourcePage | None, tuple[Problem, ...]]:
@@ -139,15 +150,15 @@ def _read_page(
     its problems. Raises OSError if it cannot be read."""
     known = file_hashes.get(file) if file_hashes is not None else None
     if known:
-        key = cache.key("source", shown, lang, section, stem, kind, str(may_inherit), known)
+        key = cache.key("source", shown, lang, section, stem, repr(reading), known)
         cached = cache.source(key)
         if cached is not None:
             return key, cached.page, cached.problems
     with open(file, "rb") as opened:
         raw = opened.read()
-    key = cache_key("source", shown, lang, section, stem, kind, str(may_inherit), hashlib.sha256(raw).hexdigest())
+    key = cache_key("source", shown, lang, section, stem, repr(reading), hashlib.sha256(raw).hexdigest())
     found: list[Problem] = []
-    page = parse_page(raw, shown, lang, section, stem, found, kind, may_inherit)
+    page = parse_page(raw, shown, lang, section, stem, found, reading.kind, reading.may_inherit, reading.transliterate)
     cache.keep_source(key, SourceEntry(page, tuple(found)))
     return key, page, tuple(found)
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .chrome import Chrome
 from .config import Language, SiteConfig
 from .environments import Context, Templates
+from .navigation import NavLink
 from .plans import (
     FeedPlan,
     FramedPlan,
@@ -33,7 +34,7 @@ from .plans import (
     SitemapPlan,
     section_index_url,
 )
-from .site import Entry, relative_url
+from .site import Entry, relative_url, web_address
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,16 @@ class _Contexts:
         self.templates = templates
 
     def absolute(self, url: str) -> str:
-        return self.config.base_url + url
+        address = self.config.base_url + url
+        return address if address.isascii() else web_address(address)
 
     def framed(self, plan: FramedPlan) -> Context:
         """What base.html shows around every page: the menu, the footer's links and the alert."""
         return {
-            "menu": self.nav_links(plan, "menu"),
+            "menu": self.nav_links(plan.chrome.navigation.menu, plan.path),
             "custom_menu": self.config.menu is not None,
-            "footer_links": self.nav_links(plan, "footer"),
-            **self.alert(plan),
+            "footer_links": self.nav_links(plan.chrome.navigation.footer, plan.path),
+            "alert": self.alert(plan.chrome, plan.path),
         }
 
     def framed_content(self, plan: FramedPlan) -> Context:
@@ -106,17 +108,18 @@ class _Contexts:
             return self.search_page(plan)
         raise TypeError(f"no context for {type(plan).__name__}")
 
-    def nav_links(self, plan: FramedPlan, which: str) -> list[dict[str, object]]:
-        chrome: Chrome = plan.chrome
-        links = chrome.navigation.menu if which == "menu" else chrome.navigation.footer
-        here = plan.path
+    def nav_links(self, links: tuple[NavLink, ...], here: str, root: str | None = None) -> list[dict[str, object]]:
+        """Menu or footer links as templates show them, from the output at `here`; `root`: the path the
+        site is served at, for an output served at any depth (the 404 page), whose links start there."""
         folder = here.removesuffix("index.html")
         return [
             {
                 "label": link.label,
                 "lang": link.label_lang,
-                "href": link.url if link.outside else relative_url(here, link.url),
-                "current": not link.outside and link.url == folder,
+                "href": link.url
+                if link.outside
+                else (web_address(root + link.url) if root is not None else relative_url(here, link.url)),
+                "current": not link.outside and link.url == folder and root is None,
                 "section_name": link.section,
                 "outside": link.outside,
                 "is_fallback": link.is_fallback,
@@ -124,18 +127,15 @@ class _Contexts:
             for link in links
         ]
 
-    def alert(self, plan: FramedPlan) -> Context:
-        shown = plan.chrome.alert
+    def alert(self, chrome: Chrome, here: str) -> dict[str, object] | None:
+        shown = chrome.alert
         if shown is None:
-            return {"alert": None}
-        language = self.config.language(shown.lang)
+            return None
         return {
-            "alert": {
-                "title": shown.title,
-                "html": Markup(shown.html(plan.path)),
-                "lang": shown.lang,
-                "direction": language.direction,
-            }
+            "title": shown.title,
+            "html": Markup(shown.html(here)),
+            "lang": shown.lang,
+            "direction": self.config.language(shown.lang).direction,
         }
 
     def links(self, here: str, entries: tuple[Entry, ...]) -> list[dict[str, object]]:
@@ -154,7 +154,10 @@ class _Contexts:
 
     def alternates(self, urls: Mapping[str, str], default_url: str) -> list[Alternate]:
         pairs = [*urls.items(), ("x-default", default_url)]
-        return [Alternate(code, self.absolute(url)) for code, url in pairs]
+        return [
+            Alternate(code if code == "x-default" else self.config.language(code).tag, self.absolute(url))
+            for code, url in pairs
+        ]
 
     def homes(self) -> dict[str, str]:
         return {code: f"{code}/" for code in self.config.language_codes}
@@ -178,8 +181,10 @@ class _Contexts:
                     here,
                     home=relative_url(here, f"{language.code}/"),
                     announcements=self.links(here, latest),
+                    alert=self.alert(chrome, here),
+                    footer_links=self.nav_links(chrome.navigation.footer, here),
                 )
-                for language, latest in zip(self.config.languages, plan.latest, strict=True)
+                for language, latest, chrome in zip(self.config.languages, plan.latest, plan.chromes, strict=True)
             ],
             "alternates": self.alternates(homes, ""),
             "canonical": self.absolute(""),
@@ -190,9 +195,13 @@ class _Contexts:
         return {
             "columns": [
                 self.templates.fragment(
-                    language.code, "not_found_column.html", plan.path, home=f"{plan.root}{language.code}/"
+                    language.code,
+                    "not_found_column.html",
+                    plan.path,
+                    home=f"{plan.root}{language.code}/",
+                    footer_links=self.nav_links(chrome.navigation.footer, plan.path, plan.root),
                 )
-                for language in self.config.languages
+                for language, chrome in zip(self.config.languages, plan.chromes, strict=True)
             ],
             "root": plan.root,
         }

@@ -122,6 +122,9 @@ class Templates:
             [self.language_name(language.code, catalog.language) for language in languages]
         )
         environment.filters["language_name"] = lambda code: self.language_name(code, catalog.language)
+        tags = {language.code: language.tag for language in self.config.languages}
+        environment.filters["language_tag"] = lambda code: tags.get(code, code)
+        environment.filters["bdi"] = _isolated
         environment.globals.update(
             url=_url,
             preview_script="/__pregon/reload.js" if preview else None,
@@ -237,6 +240,13 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.cache.keep_template(bucket.key, bucket.bytecode_to_string())
+
+
+def _isolated(value: object) -> Markup:
+    """A name, number, date, size or address put inside a sentence, isolated from the sentence's
+    direction: an English name inside an Arabic sentence, or a Hebrew one inside an English sentence,
+    keeps its own order and leaves the sentence's alone."""
+    return Markup("<bdi>%s</bdi>") % value
 
 
 @jinja2.pass_context

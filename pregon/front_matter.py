@@ -13,8 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from anyascii import anyascii
+
 from .errors import Problem, did_you_mean, error, warning
 from .files import digest_bytes_of
+from .letters import is_url_word, is_word_character
 from .yaml_fields import Mapping, describe_yaml_value, read_mapping
 
 MAX_TITLE_LENGTH = 200
@@ -23,7 +26,6 @@ MAX_UNKNOWN_FIELDS_SHOWN = 10
 """Past this many unknown fields in one file, the rest are counted in one error, not listed."""
 MAX_FILE_BYTES = 2_000_000
 """Far above any real page; a bigger file is almost always something pasted or saved by mistake."""
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FIELDS = {
     "title",
     "summary",
@@ -103,12 +105,49 @@ def blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens, accents folded: `¿Qué es PARS?` -> `que-es-pars`."""
+def slugify(text: str, transliterate: bool = False) -> str:
+    """An address or an anchor made from words. Latin-script text: lower-case ASCII words joined by
+    hyphens, accents folded (`¿Qué es PARS?` -> `que-es-pars`), as it always was, so no link breaks.
+    Text with letters of another script keeps them, as GitHub's anchors and Hugo's addresses do
+    (`নির্বাচনের দিন` -> `নির্বাচনের-দিন`), unless `transliterate` asks for Latin letters (anyascii:
+    `كاليفورنيا` -> `klyfwrny`)."""
+    if transliterate:
+        text = anyascii(text)
+    elif not _latin_only(text):
+        return _script_slug(text)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
     ascii_text = ascii_text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("đ", "d")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _latin_only(text: str) -> bool:
+    """Whether every letter of `text` is a Latin one (with or without accents, or a Latin letter in
+    another form, such as the modifier letter `ʰ`)."""
+    return all(char.isascii() or not char.isalpha() or _latin_letter(char) for char in text)
+
+
+def _latin_letter(char: str) -> bool:
+    if "LATIN" in unicodedata.name(char, ""):
+        return True
+    folded = unicodedata.normalize("NFKD", char)
+    return folded != char and all(part.isascii() or unicodedata.combining(part) for part in folded)
+
+
+def _script_slug(text: str) -> str:
+    """Words of any script, lower-cased where the script has case, NFC, joined by hyphens; a mark
+    (a vowel sign, a virama) stays with its letter."""
+    words: list[str] = []
+    word: list[str] = []
+    for char in unicodedata.normalize("NFC", text).lower():
+        if is_word_character(char) and (word or not unicodedata.category(char).startswith("M")):
+            word.append(char)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return unicodedata.normalize("NFC", "-".join(words))
 
 
 @dataclass(frozen=True)
@@ -203,11 +242,13 @@ def parse_page(
     problems: list[Problem],
     kind: str = "",
     may_inherit: bool = False,
+    transliterate: bool = False,
 ) -> SourcePage | None:
     """Bytes of one Markdown file -> SourcePage, or None with the reasons added to `problems`.
     `kind`: its section's (config.KINDS); by default the kind named like the section, else `pages`.
     `may_inherit`: whether it may be a translation, which takes the date of its source if it gives none
-    (site.py then checks that one of them does)."""
+    (site.py then checks that one of them does). `transliterate`: its language's addresses are in Latin
+    letters (`slugs: transliterate`)."""
     kind = kind or (section if section in ("announcements", "faq", "guides") else "pages")
     split = _split(raw, shown, problems)
     if split is None:
@@ -227,7 +268,7 @@ def parse_page(
                 "write the page's text below the closing --- line, or mark it draft: true",
             )
         )
-    slug = fields.slug or slugify(stem)
+    slug = fields.slug or slugify(stem, transliterate)
     if not slug:
         problems.append(
             error(
@@ -248,7 +289,7 @@ def parse_page(
         date=fields.date,
         updated=fields.updated,
         slug=slug,
-        translation_key=fields.translation_key or slugify(stem) or stem,
+        translation_key=fields.translation_key or slugify(stem, transliterate) or stem,
         draft=fields.draft,
         body=body,
         body_line=closing + 2,
@@ -558,10 +599,10 @@ def _optional_slug(fields: Mapping, key: str, shown: str, problems: list[Problem
     if key not in fields:
         return None
     value = fields[key]
-    if isinstance(value, str) and _SLUG.match(value):
+    if isinstance(value, str) and is_url_word(value):
         return value
     suggestion = slugify(value) if isinstance(value, str) else ""
-    hint = f"lower-case letters, digits and hyphens only, such as {key}: {suggestion or 'what-is-pars'}"
+    hint = f"lower-case letters (of any script), digits and hyphens only, such as {key}: {suggestion or 'what-is-pars'}"
     problems.append(
         error(
             shown,

@@ -20,6 +20,7 @@ from pathlib import Path
 from .files import FileStat, atomic_write, file_stat
 from .fingerprint import FileState, Fingerprint, LastInputs, input_fingerprint
 from .options import BuildOptions, BuildReport
+from .today import source_date_problem
 
 CACHE_FOLDER = ".pregon-cache"
 """Beside site.yaml: what earlier builds made that a later one may reuse."""
@@ -170,6 +171,8 @@ def unchanged_report(options: BuildOptions, inputs: Fingerprint | None, last: La
 def unchanged_build(options: BuildOptions) -> BuildReport | None:
     """For the command line: the report of a build that has nothing to do, without loading the pipeline."""
     started = time.perf_counter()
+    if source_date_problem() is not None:
+        return None  # the build says what is wrong with it
     last = read_last_build(options.site_dir / CACHE_FOLDER, options.out_dir)
     inputs = input_fingerprint(options, last.last_inputs if last is not None else None)
     report = unchanged_report(options, inputs, last)

@@ -12,7 +12,7 @@ import importlib.metadata
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import cmarkgfm
 import lxml.etree
@@ -209,13 +209,14 @@ class MarkdownConverter:
             parts = urlsplit(target)
             if scheme or parts.netloc or not parts.path.endswith(".md"):
                 continue
-            resolved = resolve(parts.path)
+            # cmark-gfm writes the letters of other scripts percent-encoded; the file has them as letters.
+            resolved = resolve(unquote(parts.path))
             if resolved is None:
                 problems.append(
                     error(
                         source.path,
                         line,
-                        f'link to "{target}": there is no such page',
+                        f'link to "{unquote(target)}": there is no such page',
                         "link to another page's .md file by its path relative to this file",
                     )
                 )

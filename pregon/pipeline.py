@@ -17,6 +17,7 @@ from .config import SiteConfig, load_config
 from .content import ContentMemory, load_content
 from .errors import BuildFailed, Problem, Severity, error, warning
 from .fingerprint import input_fingerprint
+from .fonts import missing_fonts
 from .i18n import load_catalogs
 from .last_build import (
     CACHE_FOLDER,
@@ -43,9 +44,10 @@ from .output import (
     unwritable_as_problem,
     write_outputs,
 )
-from .printed import PdfEngine, load_engine, printed, prune_cache
+from .printed import PdfEngine, load_engine, printed, printed_languages, prune_cache
 from .render import render_site
 from .site import Site, link_translations
+from .today import source_date_problem
 
 __all__ = ["BuildOptions", "BuildReport", "build", "load_site", "require_site"]
 
@@ -75,6 +77,10 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
 
     def stage(name: str, begun: float) -> None:
         timings[name] = time.perf_counter() - begun
+
+    stated = source_date_problem()
+    if stated is not None:
+        raise BuildFailed([stated])
 
     # Nothing changed since the last build into this folder: the site there is already this one.
     begun = time.perf_counter()
@@ -129,6 +135,8 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
         else (None, [])
     )
     problems.extend(pdf_problems)
+    if pdf_engine is not None:
+        problems.extend(missing_fonts(printed_languages(site)))
     out_dir = options.out_dir.absolute()
     published = (
         PublishedSite(out_dir, last.outputs, read_output_records(cache_dir, options.out_dir, last, records))
@@ -294,7 +302,7 @@ def _saved(cache_dir: Path, cache: SavedCache | None, pdf_engine: PdfEngine | No
 
 
 def _has_errors(problems: list[Problem], strict: bool) -> bool:
-    return any(problem.is_error or strict for problem in problems)
+    return any(problem.is_error or (strict and not problem.about_machine) for problem in problems)
 
 
 def _final(problems: list[Problem], strict: bool) -> list[Problem]:

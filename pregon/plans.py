@@ -64,6 +64,8 @@ class LandingPlan(Plan):
     fragments = ("landing_column.html",)
     latest: tuple[tuple[Entry, ...], ...]
     """One tuple per configured language, in the configuration's order."""
+    chromes: tuple[Chrome, ...]
+    """Each language's alert and footer links, for its column."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class NotFoundPlan(Plan):
     fragments = ("not_found_column.html",)
     root: str
     """The path the site is served at: the published address's, or `/` in the preview."""
+    chromes: tuple[Chrome, ...]
+    """Each language's footer links, for its column."""
 
 
 @dataclass(frozen=True)
@@ -162,9 +166,10 @@ def plan_lists(site: Site, chromes: Mapping[str, Chrome], preview: bool = False)
             tuple(page.entry for page in feed_entries(site, code, LANDING_ANNOUNCEMENTS, fallbacks=True))
             for code in config.language_codes
         ),
+        tuple(chromes[code] for code in config.language_codes),
     )
     root = "/" if preview else "/" + config.base_url.split("://", 1)[-1].partition("/")[2]
-    yield NotFoundPlan("404.html", default, root)
+    yield NotFoundPlan("404.html", default, root, tuple(chromes[code] for code in config.language_codes))
     yield SitemapIndexPlan("sitemap.xml", default)
     for code in config.language_codes:
         groups = tuple(group.sitemap_entry for group in site.groups if any(p.lang == code for p in group.translated))

@@ -18,7 +18,7 @@ from types import ModuleType
 import jinja2
 from markupsafe import Markup
 
-from .config import PLAIN
+from .config import PLAIN, Language
 from .conversion import LinkAnswer
 from .environments import MissingStrings, Templates, template_problem
 from .errors import Problem, warning
@@ -26,7 +26,7 @@ from .files import atomic_write
 from .markdown import MarkdownConverter
 from .output import Output
 from .plans import Download
-from .site import Page, PageGroup, Site
+from .site import Page, PageGroup, Site, web_address
 
 CACHE_FOLDER = "pdf"
 
@@ -149,6 +149,12 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
     return PrintedGuides(downloads, tuple(outputs), frozenset(missing), tuple(problems))
 
 
+def printed_languages(site: Site) -> tuple[Language, ...]:
+    """The languages guides are printed in."""
+    codes = {page.lang for group in site.groups for page in group.translated if _prints(site, page)}
+    return tuple(language for language in site.config.languages if language.code in codes)
+
+
 def printed(site: Site, group: PageGroup) -> bool:
     """Whether a page has printed editions in any language (see _prints)."""
     return any(_prints(site, page) for page in group.translated)
@@ -216,6 +222,6 @@ class _Printer:
             page.output_path,
             source=page.source,
             body=Markup(converted.html),
-            qr_code=Markup(qr_code_svg(url)),
+            qr_code=Markup(qr_code_svg(web_address(url))),
             page_url=url,
         )

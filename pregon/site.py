@@ -13,6 +13,7 @@ import functools
 import hashlib
 import posixpath
 import unicodedata
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -269,11 +270,14 @@ def link_translations(
     sources: tuple[SourcePage, ...],
     previous: Site | None = None,
     alerts: tuple[AlertSource, ...] = (),
+    complete: bool = True,
 ) -> SiteResult:
     """Group the sources into pages; `previous`: the site an earlier build of this process made, which
     is patched instead when only what sources say changed, not which pages there are or where.
-    `alerts`: each language's alert, carried to the render stage."""
-    if previous is not None:
+    `alerts`: each language's alert, carried to the render stage. `complete`: whether every content
+    file could be read; if not, the menu is not looked for among the pages, which would report the
+    pages that failed as missing."""
+    if previous is not None and complete:
         patched = _patched(previous, config, sources, alerts)
         if patched is not None:
             return _with_navigation(patched)
@@ -317,7 +321,7 @@ def link_translations(
         link_changes=changes,
         alerts=alerts,
     )
-    return _with_navigation(site, problems)
+    return _with_navigation(site, problems) if complete else SiteResult(site, tuple(problems))
 
 
 def _group(config: SiteConfig, key: tuple[str, str], translations: Mapping[str, SourcePage]) -> PageGroup:
@@ -490,12 +494,12 @@ def _url_collisions(config: SiteConfig, groups: list[PageGroup]) -> list[Problem
     problems = []
     taken = {}
     for language in config.languages:
-        taken[f"{language.code}/search/"] = "the search page"
+        taken[_folded(f"{language.code}/search/")] = "the search page"
         for name, segment in language.segments:
-            taken[f"{language.code}/{segment}/"] = f'the index of the section "{name}" ({CONFIG_FILE})'
+            taken[_folded(f"{language.code}/{segment}/")] = f'the index of the section "{name}" ({CONFIG_FILE})'
     for group in groups:
         for page in group.pages:
-            folded = unicodedata.normalize("NFC", page.url).casefold()
+            folded = _folded(page.url)
             if folded in taken:
                 # A fallback's address is its language's too: the original's file is the one to rename.
                 problems.append(
@@ -525,6 +529,10 @@ def _url_collisions(config: SiteConfig, groups: list[PageGroup]) -> list[Problem
     return problems
 
 
+def _folded(address: str) -> str:
+    return unicodedata.normalize("NFC", address).casefold()
+
+
 def relative_url(here: str, target: str) -> str:
     """The link from the file `here` to `target` (a folder ending in `/`, or a file), both from the root.
 
@@ -540,4 +548,12 @@ def relative_url(here: str, target: str) -> str:
         common < len(here_folders) and common < len(target_parts) - 1 and here_folders[common] == target_parts[common]
     ):
         common += 1
-    return "/".join([".."] * (len(here_folders) - common) + target_parts[common:])
+    link = "/".join([".."] * (len(here_folders) - common) + target_parts[common:])
+    # Addresses in other scripts are written percent-encoded in links, as Hugo writes them; the folders
+    # on the disk keep their letters.
+    return link if link.isascii() else web_address(link)
+
+
+def web_address(address: str) -> str:
+    """An address with the letters of other scripts percent-encoded (UTF-8), the rest as it is."""
+    return urllib.parse.quote(address, safe="/:#?&=%@!$'()*+,;~")

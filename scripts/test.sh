@@ -9,9 +9,12 @@ python3 -m venv .venv
 
 # The end-to-end tests drive Debian's Chromium (a browser downloaded by Playwright is never used) and
 # read printed PDFs back with poppler's tools and zbar; WeasyPrint lays the PDFs out with pango and
-# subsets their fonts with HarfBuzz. Each package is checked by name, so that one added here is
+# subsets their fonts with HarfBuzz; the Noto fonts cover the scripts the tests print and show
+# (Arabic and Bengali in fonts-noto-core, Chinese in fonts-noto-cjk), and fontconfig's fc-list says
+# which fonts cover which language. Each package is checked by name, so that one added here is
 # installed even on a machine that has the others.
 PACKAGES="chromium poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
+PACKAGES="$PACKAGES fontconfig fonts-noto-core fonts-noto-cjk"
 MISSING=""
 for package in $PACKAGES; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

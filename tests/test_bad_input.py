@@ -165,10 +165,10 @@ CASES = [
         'language "en" is configured twice',
     ),
     Case(
-        "section without its URL segment",
-        edit("site.yaml", "faq: preguntas-frecuentes, ", ""),
+        "a URL segment pregon uses itself",
+        edit("site.yaml", "faq: preguntas-frecuentes, ", "faq: search, "),
         "site.yaml:13",
-        'has no URL segment for section "faq"',
+        'the URL segment "search" of section "faq" is one pregon uses itself',
     ),
     Case(
         "unknown setting in site.yaml",

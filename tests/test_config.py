@@ -16,7 +16,7 @@ from .conftest import MINIMAL_CONFIG, BuildRun, SiteTree, page
             ("  - code: es\n", "  - code: en\n"),
             'site.yaml:9: error: language "en" is configured twice (also on line 4)',
         ),
-        (("faq: preguntas-frecuentes, ", ""), 'language "es" has no URL segment for section "faq"'),
+        (("faq: preguntas-frecuentes, ", "faq: búsqueda-Rápida, "), 'URL segment for "faq" must be lower-case'),
         (
             ("direction: ltr\n    site_name: Ciudad", "direction: sideways\n    site_name: Ciudad"),
             'site.yaml:11: error: direction "sideways" must be ltr or rtl',
@@ -69,3 +69,13 @@ def test_a_document_that_is_a_list(site_tree: Callable[..., SiteTree], build: Ca
         result.code == 1
         and "site.yaml:1: error: site.yaml must be a set of `key: value` lines, but it is a list" in result.err
     )
+
+
+def test_a_section_a_language_does_not_name_is_at_its_own_name(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    config = MINIMAL_CONFIG.replace("faq: preguntas-frecuentes, ", "")
+    tree = site_tree({"content/en/faq/a.md": page("A", body="## Q?\n\nA.")}, config=config)
+    assert build(tree).code == 0
+    assert tree.html("es/faq/a/index.html").get("lang") == "es"
+    assert (tree.out / "es/faq/index.html").is_file()

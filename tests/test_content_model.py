@@ -239,6 +239,23 @@ def test_the_alert_ends_after_its_until_date_in_the_sites_time_zone(
         assert (found is not None) is shown, path
 
 
+def test_an_alerts_headings_take_no_id_and_come_before_no_page_heading(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    files = {name: text for name, text in FILES.items() if name != "content/es/_alert.md"}
+    files["content/en/_alert.md"] = "---\n---\n## What?\n\nOffices closed.\n"
+    files["content/en/faq/what.md"] = page("What?", body="## What?\n\nYes.")
+    tree = site_tree(files, config=CONFIG)
+    assert build(tree).code == 0
+    document = tree.html("en/faq/what/index.html")
+    alert = document.find(".//section[@class='site-alert']")
+    assert alert is not None and alert.find(".//h2") is None and texts(alert.findall(".//strong")) == ["What?"]
+    assert [element.get("id") for element in document.iter() if element.get("id") == "what"] == ["what"]
+    # The root page shows each language's alert in its column.
+    landing = tree.html("index.html").findall(".//section[@class='site-alert']")
+    assert len(landing) == 2
+
+
 def test_without_an_alert_for_its_language_a_page_shows_the_default_languages(
     site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
 ) -> None:
@@ -247,8 +264,10 @@ def test_without_an_alert_for_its_language_a_page_shows_the_default_languages(
     tree = site_tree(files, config=CONFIG)
     assert build(tree).code == 0
     alert = tree.html("es/index.html").find(".//section[@class='site-alert']")
-    assert alert is not None and alert.get("lang") == "en"
-    assert alert.get("aria-label") == "Alerta del sitio"
+    # Its label in the reader's language, its text in its own.
+    assert alert is not None and alert.get("aria-label") == "Alerta del sitio" and alert.get("lang") is None
+    text = alert.find("div")
+    assert text is not None and text.get("lang") == "en"
 
 
 def test_new_makes_a_plain_page_and_a_page_of_a_sites_own_section(
@@ -291,3 +310,14 @@ def test_status_lists_what_a_translation_sets_itself_and_each_languages_alert(
     assert by_path["content/es/register/pensilvania.md"]["overrides"] == [
         "extra.registration_type: en línea (source: online)"
     ]
+
+
+@pytest.mark.parametrize("value", ["99999999999999999", "1700000000x", "yesterday"])
+def test_a_source_date_epoch_that_is_no_moment_fails_the_build_naming_it(
+    built: SiteTree, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    before = built.snapshot()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    assert run(["build", "--site", str(built.root)]) == 1
+    assert "SOURCE_DATE_EPOCH: error: the environment variable SOURCE_DATE_EPOCH is" in capsys.readouterr().err
+    assert built.snapshot() == before
