@@ -7,7 +7,6 @@ writes bench/RESULTS.md. Each build runs as `python build.py` in its own process
 from __future__ import annotations
 
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -18,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import write_corpus  # noqa: E402
+from machine import machine_line  # noqa: E402
 
 MEASURE = (
     "import resource, subprocess, sys, time; start = time.perf_counter(); "
@@ -114,18 +114,10 @@ def main() -> None:
             if hugo
             else "Hugo not installed"
         )
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
     lines = [
         "# Build speed",
         "",
-        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}.",
+        machine_line(),
         "Corpus: `bench/corpus.py`, announcements and FAQs in English and Spanish, ~3.9 KB of Markdown each",
         "with links, lists and a table. Each build is `python build.py` in its own process (start-up included).",
         "Made by `python bench/run.py " + " ".join(map(str, sizes)) + "`.",

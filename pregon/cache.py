@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .errors import Problem
     from .front_matter import SourcePage
 
-CACHE_FORMAT = f"pregon {__version__} cache 8"
+CACHE_FORMAT = f"pregon {__version__} cache 9"
 """Changes whenever what the cache holds changes meaning (6: conversions are stored as Conversion; 7:
 conversions keep the ids authors gave, and warn of other tools' template syntax)."""
 

@@ -188,14 +188,21 @@ def _serve(arguments: argparse.Namespace) -> int:
     from .lock import build_lock
     from .memory import PreviewMemory
     from .pipeline import build
+    from .preview_search import BackgroundIndexer
 
     # Kept in memory while the server runs, so that a rebuild after each save neither reads nor writes it.
     cache_folder = site_dir / CACHE_FOLDER
     memory = PreviewMemory(load_cache(cache_folder))
 
+    indexer = BackgroundIndexer(site_dir / serve.PREVIEW_FOLDER, report=lambda line: print(line, file=sys.stderr))
+
     def rebuild(out_dir: Path, changed: frozenset[str] | None) -> list[Problem]:
         options = BuildOptions(site_dir=site_dir, out_dir=out_dir, content_dir=_content(arguments), preview=True)
-        return list(build(options, memory, changed, waiting=lambda line: print(line, file=sys.stderr)).warnings)
+        report = build(options, memory, changed, waiting=lambda line: print(line, file=sys.stderr))
+        # Returns at once, so the page reloads as soon as this build is published; the search index
+        # follows in the background, from the pages this build holds in memory.
+        indexer.follow(memory.search_records)
+        return list(report.warnings)
 
     preview = serve.PreviewServer(
         site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
@@ -207,6 +214,7 @@ def _serve(arguments: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("Stopped.", file=sys.stderr)
         finally:
+            indexer.stop()
             # Under the build's lock: a build from the command line may be saving the same cache.
             with build_lock(site_dir, site_dir / serve.PREVIEW_FOLDER):
                 save_cache(cache_folder, memory.cache)

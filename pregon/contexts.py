@@ -243,6 +243,9 @@ class _Contexts:
             "canonical": self.absolute(urls[plan.lang]),
             "switch": self.switch(here, urls),
             "noindex": True,
+            "search_elsewhere": [
+                (self.config.language(code), relative_url(here, urls[code])) for code in plan.elsewhere
+            ],
         }
 
     def section_index(self, plan: SectionIndexPlan) -> Context:

@@ -22,7 +22,6 @@ from cmarkgfm.cmark import Options
 
 from .errors import Problem, error, warning
 from .front_matter import SourcePage, slugify
-from .search import words_of_html
 
 LinkResolver = Callable[[str], tuple[str, str] | None]
 """Given a `.md` path as written in a link: the link to put in its place and the page's full address
@@ -147,9 +146,6 @@ class Converted:
     links: tuple[Link, ...]
     images: tuple[Image, ...]
     problems: tuple[Problem, ...]
-    words: str
-    """The text's words as the search index keeps them, space-separated: found here so that they are
-    cached with the conversion, and kept as one string because the cache loads one string fast."""
     ids: tuple[str, ...] = ()
     """Every id in the text (the headings' anchors and the ids authors gave in raw HTML): where a link
     with a #fragment may lead."""
@@ -169,11 +165,11 @@ class MarkdownConverter:
             source.body, options=_CMARK_OPTIONS, extensions=_EXTENSIONS
         )
         if not raw_html.strip():
-            return Converted("", (), (), (), (), (), "")
+            return Converted("", (), (), (), (), ())
         root = lxml.html.fragment_fromstring(raw_html, create_parent="div")
         too_deep = _too_deep(root, raw_html, source, source.body.split("\n"))
         if too_deep is not None:
-            return Converted("", (), (), (), (), (too_deep,), "")
+            return Converted("", (), (), (), (), (too_deep,))
         problems: list[Problem] = []
         headings: list[Heading] = []
         links: list[Link] = []
@@ -252,9 +248,8 @@ class MarkdownConverter:
                     )
                 )
         questions = _questions(html) if source.kind == "faq" else ()
-        words = " ".join(sorted(words_of_html(html)))
         ids = tuple(sorted(anchors - TEMPLATE_IDS))
-        return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), words, ids)
+        return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), ids)
 
 
 MAX_NESTING = 100

@@ -3,7 +3,7 @@
 Each build of such a process starts from what the last one learnt, instead of from the disk: the
 saved cache (not read or written per build), the records of the last build, what the fingerprint
 walked, the content stage's files, the site (patched when only what pages say changed), where links
-looked and the search index. Every field is a value a build returned; nothing here is written to the
+looked and what the search index is made of. Every field is a value a build returned; nothing here is written to the
 disk but `cache`, by the caller, when it stops.
 """
 
@@ -16,7 +16,7 @@ from .content import ContentMemory
 from .fingerprint import WalkMemory
 from .incremental import KnownKey
 from .last_build import RecordMemory
-from .search import SearchIndex
+from .search import SearchRecord
 from .site import Site
 
 
@@ -35,5 +35,6 @@ class PreviewMemory:
     """Where each conversion's links looked, by its key (conversion.py)."""
     known_keys: dict[str, KnownKey] = field(default_factory=dict)
     """Each output's plan and key as the last build found them (incremental.py)."""
-    search: dict[str, SearchIndex] = field(default_factory=dict)
-    """Each language's search index as the last build made it."""
+    search_records: tuple[SearchRecord, ...] = ()
+    """What the last build's search index is made of, for the preview server to index in the
+    background (preview_search.py)."""

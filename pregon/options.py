@@ -32,6 +32,8 @@ class BuildReport:
     """Outputs rendered again; the others were unchanged and kept from the published site."""
     unchanged: bool = False
     """Nothing had changed since the last build into the same folder, so nothing was redone."""
+    search_indexed: bool = False
+    """Pagefind indexed the site again: some page's text had changed (else the index was kept)."""
 
     def summary(self) -> str:
         """One line: pages per language, how many of them are untranslated, warnings and time."""

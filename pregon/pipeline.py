@@ -22,6 +22,7 @@ from .i18n import load_catalogs
 from .last_build import (
     CACHE_FOLDER,
     LastBuild,
+    OutputRecord,
     OutputRecords,
     PublishedSite,
     forget_build,
@@ -45,7 +46,8 @@ from .output import (
     write_outputs,
 )
 from .printed import PdfEngine, load_engine, printed, printed_languages, prune_cache
-from .render import render_site
+from .render import Made, RenderedSite, render_site
+from .search import IndexingFailed, search_index
 from .site import Site, link_translations
 from .today import source_date_problem
 
@@ -158,7 +160,6 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
                 destination=destination,
                 link_probes=memory.link_probes if memory is not None else None,
                 known_keys=memory.known_keys if memory is not None else None,
-                search_before=memory.search if memory is not None else None,
             )
             problems.extend(rendered.problems)
             problems.extend(check_paths(rendered.outputs, config.static_dir))
@@ -166,7 +167,10 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
             if _has_errors(problems, options.strict):
                 raise BuildFailed(_final(problems, options.strict))
             begun = time.perf_counter()
-            placed = write_outputs(rendered.outputs, config.theme.static_files(), destination)
+            outputs, output_records, indexed = _with_search_index(rendered, published, options.preview)
+            stage("search", begun)
+            begun = time.perf_counter()
+            placed = write_outputs(outputs, config.theme.static_files(), destination)
             forget_build(cache_dir, options.out_dir)
             publish(
                 folder,
@@ -194,7 +198,7 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
         stage("write", begun)
     problems.extend(_saved(cache_dir, cache if memory is None else None, pdf_engine))
     if memory is not None:
-        memory.search = dict(rendered.search)
+        memory.search_records = rendered.search_records
         memory.built = True
 
     begun = time.perf_counter()
@@ -203,8 +207,9 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     report = BuildReport(
         pages_per_language={code: per_language.get(code, 0) for code in config.language_codes},
         untranslated_per_language={code: untranslated.get(code, 0) for code in config.language_codes},
-        files_written=len(rendered.outputs),
+        files_written=len(outputs),
         rendered=rendered.rendered,
+        search_indexed=indexed,
         warnings=tuple(problem for problem in problems if problem.severity is Severity.WARNING),
         seconds=0.0,
         stage_seconds={},
@@ -220,11 +225,38 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
         build_id,
     )
     try:
-        remember_build(cache_dir, options.out_dir, record, OutputRecords(build_id, rendered.records), records)
+        remember_build(cache_dir, options.out_dir, record, OutputRecords(build_id, output_records), records)
     except OSError:
         pass  # the site is published; without its record, the next build is a cold one, and says nothing less
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
+
+
+def _with_search_index(
+    rendered: RenderedSite, published: PublishedSite | None, preview: bool
+) -> tuple[list[Made], dict[str, OutputRecord], bool]:
+    """The rendered outputs and their records, with the search index's (search.py), and whether Pagefind
+    ran. The preview leaves the index out: its server makes it in the background (preview_search.py)."""
+    outputs: list[Made] = list(rendered.outputs)
+    records = dict(rendered.records)
+    if preview:
+        return outputs, records, False
+    try:
+        index = search_index(rendered.search_records, published)
+    except IndexingFailed as exc:
+        raise BuildFailed(
+            [
+                error(
+                    "pagefind",
+                    None,
+                    f"could not index the site for search: {exc}",
+                    "reinstall pregon (`pip install pregon`), which brings Pagefind, and build again",
+                )
+            ]
+        ) from exc
+    outputs.extend(index.outputs)
+    records.update(index.records)
+    return outputs, records, index.indexed
 
 
 def load_site(

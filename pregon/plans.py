@@ -102,6 +102,9 @@ class SearchPagePlan(FramedPlan):
     sections: tuple[tuple[Entry, ...], ...]
     more: tuple[bool, ...]
     """For each section: whether it has more pages than it shows."""
+    elsewhere: tuple[str, ...] = ()
+    """The languages of the pages shown here untranslated, which the index of this language leaves out
+    (each is in its own language's): the search page offers to search them too."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,7 @@ def plan_lists(site: Site, chromes: Mapping[str, Chrome], preview: bool = False)
             chrome,
             tuple(entries[(code, section)][:size] for section in names),
             tuple(len(entries[(code, section)]) > size for section in names),
+            _untranslated_from(site, code),
         )
         for section in config.sections:
             listed = entries[(code, section.name)]
@@ -203,6 +207,12 @@ def plan_lists(site: Site, chromes: Mapping[str, Chrome], preview: bool = False)
                 here = section_index_url(language, section.name, number) + "index.html"
                 has_feed = bool(feed) and section.dated
                 yield SectionIndexPlan(here, code, chrome, section.name, shown, number, len(chunks), has_feed)
+
+
+def _untranslated_from(site: Site, code: str) -> tuple[str, ...]:
+    """The languages, in the site's order, of the pages shown untranslated in language `code`."""
+    shown_from = {page.source.lang for page in site.pages() if page.lang == code and page.is_fallback}
+    return tuple(other for other in site.config.language_codes if other in shown_from)
 
 
 def feed_entries(site: Site, code: str, count: int, fallbacks: bool = False) -> list[Page]:

@@ -2,8 +2,9 @@
 rendered, the pages on every core when there is Markdown enough to convert.
 
 The order is the data's: printed guides first (every page of a guide links to its PDFs, with their
-sizes), then the lists and the pages, then the search index made from the pages' words. One place
-decides for every output whether to keep or to render it (OutputMaker.make).
+sizes), then the lists and the pages, with what the search index is made of (search.py, the stage
+after this one). One place decides for every output whether to keep or to render it
+(OutputMaker.make).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ class RenderedSite:
     records: Mapping[str, OutputRecord]
     rendered: int
     """How many outputs were rendered rather than kept."""
-    search: Mapping[str, search.SearchIndex]
-    """Each language's search index, for the next build of a process that builds again and again."""
+    search_records: tuple[search.SearchRecord, ...]
+    """What the search index is made of (search.py, the next stage): every translated page's text."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,12 @@ def render_site(
     destination: Destination | None = None,
     link_probes: MutableMapping[str, frozenset[str]] | None = None,
     known_keys: MutableMapping[str, KnownKey] | None = None,
-    search_before: Mapping[str, search.SearchIndex] | None = None,
     today: datetime.date | None = None,
 ) -> RenderedSite:
     """Every output of the site. `destination`: where pages are written as soon as they are rendered
-    (by the worker that rendered them); without one, they are returned. `link_probes`, `known_keys`,
-    `search_before`: what a process that builds again and again kept from its last build
-    (conversion.py, incremental.py, search.py). `today`: the day whose alerts are shown (by default,
+    (by the worker that rendered them); without one, they are returned. `link_probes`, `known_keys`:
+    what a process that builds again and again kept from its last build (conversion.py,
+    incremental.py). `today`: the day whose alerts are shown (by default,
     today in the site's time zone, see chrome.site_today)."""
     templates = Templates(site.config, catalogs, cache, preview)
     chromes, chrome_problems = make_chromes(site, today or site_today(site.config.timezone))
@@ -145,26 +145,31 @@ def render_site(
 
     pages = _PageMaker(site, maker, conversions, printed.downloads, destination, chromes)
     results = pages.make_all()
-    words: dict[str, str] = {}
+    search_records: list[search.SearchRecord] = []
     for (_, page), result in zip(pages.order, results, strict=True):
-        words[page.output_path] = result.conversion.converted.words
-        # A fallback page repeats its original's text: its original reports the text's problems once.
+        # A fallback page repeats its original's text: its original reports the text's problems once,
+        # and is the one the index finds (the search page offers to search the default language).
         if not page.is_fallback:
             problems.extend(result.conversion.converted.problems)
+            search_records.append(
+                search.SearchRecord(
+                    page.url,
+                    site.config.language(page.lang).tag,
+                    page.source.title,
+                    page.source.summary,
+                    result.conversion.converted.html,
+                )
+            )
         problems.extend(result.problems)
         if result.output is not None and result.record is not None:
             take(result.output, result.record, result.rendered)
     outputs.extend(printed.outputs)
 
-    indexes: dict[str, search.SearchIndex] = {}
-    for code in site.config.language_codes:
-        made_index, indexes[code] = _search_index(site, code, words, published, (search_before or {}).get(code))
-        outputs.extend(made_index)
     problems.extend(_missing_strings(catalogs, missing))
     if known_keys is not None:
         for gone in [path for path in known_keys if path not in records]:
             del known_keys[gone]  # a page removed, or a template that failed: not kept for ever
-    return RenderedSite(tuple(outputs), _once(problems), records, rendered, indexes)
+    return RenderedSite(tuple(outputs), _once(problems), records, rendered, tuple(search_records))
 
 
 class _PageMaker:
@@ -245,29 +250,6 @@ class _PageMaker:
             # An output that may not be written stays as it is, for check_paths to report.
             placed = self.destination.place(made.output) or made.output
         return PageResult(placed, made.record, made.rendered, (), conversion)
-
-
-def _search_index(
-    site: Site,
-    code: str,
-    words: Mapping[str, str],
-    published: PublishedSite | None,
-    before: search.SearchIndex | None,
-) -> tuple[list[Output | Unchanged], search.SearchIndex]:
-    """The search index of a language's translated pages, from the end of the search page's lists to
-    their start (see search.build_index), patched from the one the last build of this process made."""
-    listed = [page for section in site.config.section_names for page in site.sections[(code, section)]]
-    texts = [
-        (page.url, page.source.title, page.source.summary, words[page.output_path])
-        for page in [*listed, *site.plain_pages(code)]
-        if not page.is_fallback
-    ]
-    texts.reverse()
-    documents = [
-        (before.known_document(*text, number=number) if before is not None else None) or search.document(*text)
-        for number, text in enumerate(texts)
-    ]
-    return search.build_index(code, documents, before, published.has if published is not None else None)
 
 
 def _missing_strings(

@@ -35,6 +35,20 @@ languages:
     sections: {announcements: anuncios, faq: preguntas-frecuentes, guides: guias}
 """
 
+THREE_LANGUAGES = """\
+base_url: "https://www.example.org/"
+default_language: en
+site_name: Example City
+languages:
+  - code: en
+  - code: es
+    site_name: Ciudad de Ejemplo
+    sections: {announcements: anuncios, faq: preguntas, guides: guias}
+  - code: zh-Hans
+    site_name: 示例市
+"""
+"""English, Spanish and Chinese (Simplified), with names and directions from CLDR."""
+
 
 def page(title: str = "A title", summary: str = "A summary.", body: str = "Some text.", **fields: str) -> str:
     """The text of a Markdown page with front matter."""

@@ -1,143 +1,124 @@
-"""The search index: folded words, the files a query reads, and the pages they lead to."""
+"""The search index: what Pagefind is given of each page, the same bytes build after build, and indexing
+again only when some page's text changed. How it finds words is tested in a browser (e2e/test_search.py)."""
 
 from __future__ import annotations
 
-import hashlib
+import gzip
 import json
 from collections.abc import Callable
+from pathlib import Path
 
-from pregon.output import Output, Unchanged
-from pregon.search import (
-    PAGES_PER_BLOCK,
-    build_index,
-    document,
-    fold,
-    shard_name,
-    words_of,
-    words_of_html,
-)
+from pregon.pipeline import BuildOptions, build
 
-from .conftest import SiteTree
+from .conftest import THREE_LANGUAGES, SiteTree, page
 
-
-def test_words_are_folded_like_a_query_typed_without_accents() -> None:
-    assert fold("Seguridad PÚBLICA, ¿Qué?") == "seguridad publica, ¿que?"
-    assert words_of("¿Qué es PARS? Es una base de datos, y 2018.") == {
-        "que",
-        "es",
-        "pars",
-        "una",
-        "base",
-        "de",
-        "datos",
-        "2018",
-    }
+FILES = {
+    "content/en/faq/help.md": page(
+        "Where to find help",
+        "Help with rent.",
+        "## Who can help with rent?\n\nNeighborhood offices help tenants.",
+        translation_key="help",
+    ),
+    "content/es/faq/ayuda.md": page(
+        "Dónde encontrar ayuda",
+        "Ayuda con el alquiler.",
+        "## ¿Quién ayuda con el alquiler?\n\nLas oficinas de barrio ayudan a los inquilinos.",
+        translation_key="help",
+    ),
+    "content/en/announcements/hours.md": page(
+        "New office hours", "Offices open earlier.", "Offices now open at eight.", date="2026-11-02"
+    ),
+}
 
 
-def test_the_index_lists_each_word_with_its_pages_and_marks_title_words() -> None:
-    documents = [
-        document(
-            "es/a/",
-            "Base de datos",
-            "Resumen uno.",
-            " ".join(words_of_html("<p>La <strong>policía</strong> usa &amp; comparte.</p>")),
-        ),
-        document("es/b/", "Otra página", "Resumen dos.", " ".join(words_of_html("<p>Una base distinta.</p>"))),
+def _fragments(out: Path) -> dict[str, dict[str, object]]:
+    """Each indexed page's fragment, by its address: what Pagefind stored of it, as its search reads it."""
+    found = {}
+    for file in sorted((out / "pagefind/fragment").iterdir()):
+        data = gzip.decompress(file.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data.removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    return found
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()}
+
+
+def test_each_language_indexes_its_own_pages_text_only(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree(FILES, THREE_LANGUAGES)
+    build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+    entry = json.loads((tree.out / "pagefind/pagefind-entry.json").read_bytes())
+    # The untranslated pages (both in Chinese, the announcement in Spanish) are left out of those
+    # languages' indexes: each is found in its own language's.
+    assert {code: about["page_count"] for code, about in entry["languages"].items()} == {"en": 2, "es": 1}
+    fragments = _fragments(tree.out)
+    assert set(fragments) == {"/en/faq/help/", "/es/preguntas/ayuda/", "/en/announcements/hours/"}
+    help_page = fragments["/es/preguntas/ayuda/"]
+    assert help_page["meta"] == {"title": "Dónde encontrar ayuda"}
+    assert help_page["content"] == (
+        "Dónde encontrar ayuda. Ayuda con el alquiler. ¿Quién ayuda con el alquiler? "
+        "Las oficinas de barrio ayudan a los inquilinos."
+    )  # the title, the summary and the text: no menu, no footer, no language switch
+    assert help_page["anchors"] == [
+        {"element": "h2", "id": "quien-ayuda-con-el-alquiler", "text": "¿Quién ayuda con el alquiler?", "location": 7}
     ]
-    outputs, _ = build_index("es", documents)
-    files = {output.path: json.loads(output.content) for output in outputs if isinstance(output, Output)}
-    base_shard = files[f"search-index/es/words/{shard_name('base')}.json"]
-    assert base_shard["base"] == [0 * 2 + 1, 1 * 2]  # in page 0's title, in page 1's text
-    assert files[f"search-index/es/words/{shard_name('policia')}.json"]["policia"] == [0]
-    indexed_words = {word for path, shard in files.items() if "/words/" in path for word in shard}
-    assert "comparte" in indexed_words and "amp" not in indexed_words  # text, not markup or entities
-    assert files["search-index/es/pages/0.json"] == [
-        ["es/a/", "Base de datos", "Resumen uno."],
-        ["es/b/", "Otra página", "Resumen dos."],
+    # Pagefind's own interfaces, whose strings would bypass the catalogs, are not published.
+    assert sorted(path.name for path in (tree.out / "pagefind").glob("pagefind*")) == [
+        "pagefind-entry.json",
+        "pagefind-worker.js",
+        "pagefind.en_" + entry["languages"]["en"]["hash"].removeprefix("en_") + ".pf_meta",
+        "pagefind.es_" + entry["languages"]["es"]["hash"].removeprefix("es_") + ".pf_meta",
+        "pagefind.js",
     ]
-    assert files["search-index/es/index.json"]["pages"] == 2
 
 
-def test_pages_are_stored_in_blocks() -> None:
-    documents = [document(f"en/p{n}/", f"Page {n}", "S", "x") for n in range(PAGES_PER_BLOCK + 1)]
-    paths = {output.path for output in build_index("en", documents)[0]}
-    assert {"search-index/en/pages/0.json", "search-index/en/pages/1.json"} <= paths
+def test_two_cold_builds_give_the_same_bytes(site_tree: Callable[..., SiteTree], tmp_path: Path) -> None:
+    tree = site_tree(FILES, THREE_LANGUAGES)
+    first, second = tmp_path / "first", tmp_path / "second"
+    build(BuildOptions(site_dir=tree.root, out_dir=first))
+    build(BuildOptions(site_dir=tree.root, out_dir=second))
+    made = _files(first)
+    assert any(path.startswith("pagefind/index/") for path in made)
+    assert made == _files(second)
+    entry = (first / "pagefind/pagefind-entry.json").read_text(encoding="utf-8")
+    assert entry == json.dumps(json.loads(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def test_the_built_site_indexes_each_language_s_own_pages(built_shipped_site: SiteTree) -> None:
-    for code in ("en", "es"):
-        folder = built_shipped_site.out / "search-index" / code
-        pages = [
-            entry for block in sorted((folder / "pages").glob("*.json")) for entry in json.loads(block.read_text())
-        ]
-        assert len(pages) == 6 and all(url.startswith(f"{code}/") for url, _, _ in pages)
-        for url, _, _ in pages:
-            assert (built_shipped_site.out / url / "index.html").is_file()
-    words = json.loads((built_shipped_site.out / f"search-index/es/words/{shard_name('policia')}.json").read_text())
-    assert len(words["policia"]) >= 3  # "policía" in several pages, found without its accent
+def test_the_index_is_made_again_only_when_some_pages_text_changed(
+    site_tree: Callable[..., SiteTree], tmp_path: Path
+) -> None:
+    tree = site_tree(FILES, THREE_LANGUAGES)
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    assert build(options).search_indexed
+    index_before = {path: data for path, data in _files(tree.out).items() if path.startswith("pagefind/")}
+    # A new footer changes every page but no page's text: the index is kept as it is.
+    tree.write({"templates/footer.html": "<footer><p>A new footer</p></footer>\n"})
+    report = build(options)
+    assert report.rendered > 0 and not report.search_indexed
+    assert {path: data for path, data in _files(tree.out).items() if path.startswith("pagefind/")} == index_before
+    # A word changed in one page: indexed again, and the same as a cold build of the new text.
+    tree.write(
+        {
+            "content/en/announcements/hours.md": page(
+                "New office hours", "Offices open earlier.", "At nine.", date="2026-11-02"
+            )
+        }
+    )
+    assert build(options).search_indexed
+    cold = tmp_path / "cold"
+    build(BuildOptions(site_dir=tree.root, out_dir=cold))
+    assert _files(tree.out) == _files(cold)
+    assert "At nine." in _fragments(tree.out)["/en/announcements/hours/"]["content"]  # type: ignore[operator]
 
 
-def has(digests: dict[str, str]) -> Callable[[str, str], bool]:
-    """Whether the published file at a path has the bytes of a digest, for a site whose files are these."""
-    return lambda path, digest: digests.get(path) == digest
-
-
-def _files(outputs: list[Output | Unchanged], before: dict[str, bytes]) -> dict[str, bytes]:
-    """The bytes of every index file, an Unchanged one taken from the files published before."""
-    return {output.path: output.content if isinstance(output, Output) else before[output.path] for output in outputs}
-
-
-def test_a_patched_index_is_the_index_made_anew() -> None:
-    documents = [
-        document(f"en/p{n}/", f"Page {n} title", f"Summary {n}.", " ".join(["common", f"only{n}", f"w{n % 7}"]))
-        for n in range(3 * PAGES_PER_BLOCK)
-    ]
-    documents[5] = document("en/p5/", "Page 5 title", "Summary 5.", "common only5 w5 zzonly")
-    outputs, index = build_index("en", documents)
-    published = _files(outputs, {})
-    digests = {path: hashlib.sha256(content).hexdigest() for path, content in published.items()}
-    changed = list(documents)
-    changed[3] = document("en/p3/", "Page 3 title", "Summary 3.", "common only3 w3 brandnew")  # a word added
-    changed[60] = document("en/p60/", "Common ground", "Summary 60.", "w4")  # title changed, words dropped
-    changed[5] = document("en/p5/", "Page 5 title", "Summary 5.", "common only5 w5")  # the only "zz" word gone
-    changed[61] = document("en/p61/", "Page 61 title", "Another summary.", "common only61 w5")  # summary only
-    patched, _ = build_index("en", changed, index, has(digests))
-    anew, _ = build_index("en", changed)
-    assert _files(patched, published) == _files(anew, {})
-    kept = {output.path for output in patched if isinstance(output, Unchanged)}
-    redone = {output.path for output in patched if isinstance(output, Output)}
-    # Only the files of the words and the page blocks that changed are made again.
-    assert "search-index/en/pages/0.json" in kept and "search-index/en/pages/1.json" in redone
-    assert {f"search-index/en/words/{shard_name(word)}.json" for word in ("brandnew", "ground", "only60")} <= redone
-    assert f"search-index/en/words/{shard_name('w3')}.json" in kept
-    assert len(redone) < len(kept)
-    # The last page using a word is gone: so is the word.
-    words = json.loads(_files(patched, published)[f"search-index/en/words/{shard_name('only60')}.json"])
-    assert "only60" not in words and "only59" in words
-    assert f"search-index/en/words/{shard_name('zzonly')}.json" in published
-    assert f"search-index/en/words/{shard_name('zzonly')}.json" not in _files(patched, published)
-
-
-def test_pages_added_at_the_end_renumber_no_other_page() -> None:
-    documents = [document(f"en/p{n}/", f"Page {n}", "S", f"common word{n}") for n in range(2 * PAGES_PER_BLOCK - 1)]
-    outputs, index = build_index("en", documents)
-    published = _files(outputs, {})
-    digests = {path: hashlib.sha256(content).hexdigest() for path, content in published.items()}
-    # Two new announcements: the first fills the last block, the second starts a new one.
-    added = [*documents, document("en/new1/", "New one", "S", "common fresh"), document("en/new2/", "Two", "S", "x")]
-    patched, _ = build_index("en", added, index, has(digests))
-    assert _files(patched, published) == _files(build_index("en", added)[0], {})
-    redone = {output.path for output in patched if isinstance(output, Output)}
-    assert "search-index/en/pages/0.json" not in redone
-    assert {"search-index/en/pages/1.json", "search-index/en/pages/2.json", "search-index/en/index.json"} <= redone
-    assert f"search-index/en/words/{shard_name('word1')}.json" not in redone
-    assert f"search-index/en/words/{shard_name('fresh')}.json" in redone
-    words = json.loads(_files(patched, published)[f"search-index/en/words/{shard_name('common')}.json"])
-    assert words["common"] == [number * 2 for number in range(len(added) - 1)]
-
-
-def test_an_index_is_made_anew_when_the_published_file_is_not_the_one_it_made() -> None:
-    documents = [document(f"en/p{n}/", f"Page {n}", "S", f"word{n}") for n in range(10)]
-    _, index = build_index("en", documents)
-    outputs, _ = build_index("en", documents, index, published=has({}))
-    assert all(isinstance(output, Output) for output in outputs)
+def test_a_removed_index_file_is_made_again(site_tree: Callable[..., SiteTree]) -> None:
+    tree = site_tree(FILES, THREE_LANGUAGES)
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    build(options)
+    fragment = next((tree.out / "pagefind/fragment").iterdir())
+    fragment.unlink()
+    tree.write({"templates/footer.html": "<footer><p>Another footer</p></footer>\n"})
+    assert build(options).search_indexed
+    assert fragment.is_file()

@@ -1,108 +1,108 @@
-// Enhances the search page with the site's own index (search-index/<language>/), read from this site
-// only: no other host, no cookies, nothing sent anywhere. Without JavaScript the page lists the first page
-// of each section's index instead, with links to the rest, so nothing here is needed to find anything.
+// Enhances the search page with the site's Pagefind index (pagefind/), read from this site only: no
+// other host, no cookies, nothing sent anywhere. Without JavaScript the page lists the first page of
+// each section's index instead, with links to the rest, so nothing here is needed to find anything.
 //
-// Words are folded as pregon/search.py folds them: accents and case dropped. Each word's pages are in
-// a file named after its first two letters; the last word typed also matches longer words
-// ("derech" finds "derechos"), the others must match whole words or start them.
-const form = document.querySelector("form[data-search-index]");
+// Pagefind's own interface is not used: its strings would bypass the site's catalogs. This shows each
+// result's title and the excerpt Pagefind found, with the words it matched marked, and, under it, the
+// headings of the page that matched (each FAQ question, with its anchor). Pagefind picks the index of
+// the page's language from <html lang>.
+const form = document.querySelector("form[data-pagefind]");
 const results = document.querySelector(".search-results");
 const allPages = document.querySelector(".all-pages");
 const MAX_RESULTS = 20;
-const cache = new Map();
+const MAX_SUB_RESULTS = 3;
+let pagefind = null;
 
-function fold(text) {
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-}
-
-function wordsOf(text) {
-  return [...new Set((fold(text).match(/[\p{L}\p{N}]+/gu) || []).filter((word) => word.length > 1))];
-}
-
-function shardName(word) {
-  const bytes = new TextEncoder().encode(Array.from(word).slice(0, 2).join(""));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-async function fetchJson(url) {
-  if (!cache.has(url)) {
-    cache.set(
-      url,
-      fetch(url).then((response) => (response.ok ? response.json() : null)),
-    );
+async function engine() {
+  if (!pagefind) {
+    pagefind = import(new URL(form.dataset.pagefind, document.baseURI).href).then(async (loaded) => {
+      await loaded.options({ excerptLength: 24, baseUrl: "/" });
+      return loaded;
+    });
   }
-  return cache.get(url);
+  return pagefind;
 }
 
-// Page number -> score for one word: a whole-word match counts more than a longer word, and a title
-// more than the text.
-async function scoresFor(word, base) {
-  const shard = (await fetchJson(new URL(`words/${shardName(word)}.json`, base))) || {};
-  const scores = new Map();
-  for (const [indexed, postings] of Object.entries(shard)) {
-    if (!indexed.startsWith(word)) continue;
-    const weight = indexed === word ? 2 : 1;
-    for (const posting of postings) {
-      const page = posting >> 1;
-      const score = weight * (posting & 1 ? 3 : 1);
-      scores.set(page, Math.max(scores.get(page) || 0, score));
+// Pagefind gives addresses from the site's root (`/es/preguntas/que-es-pars/#pars`); the site may be
+// served from a folder, so they are resolved against the site's root as this page links to it.
+function href(address) {
+  const root = new URL(form.dataset.root, document.baseURI);
+  const target = new URL(address.replace(/^\//, ""), root);
+  return target.pathname + target.hash;
+}
+
+// Pagefind's excerpts are the page's text, escaped, with <mark> around the words found: nothing else
+// is kept.
+function excerptOf(markup) {
+  const excerpt = document.createElement("p");
+  excerpt.className = "excerpt";
+  const parsed = new DOMParser().parseFromString(`<p>${markup}</p>`, "text/html").body.firstChild;
+  for (const node of parsed.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      excerpt.append(node.textContent);
+    } else if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      excerpt.append(mark);
+    } else {
+      excerpt.append(node.textContent);
     }
   }
-  return scores;
+  return excerpt;
 }
 
-async function find(query, base) {
-  const words = wordsOf(query);
-  if (!words.length) return [];
-  const perWord = await Promise.all(words.map((word) => scoresFor(word, base)));
-  const [first, ...rest] = perWord;
-  const found = [];
-  for (const [page, score] of first) {
-    if (rest.every((scores) => scores.has(page))) {
-      found.push([page, rest.reduce((total, scores) => total + scores.get(page), score)]);
-    }
-  }
-  // Best score first; among equals, the order of the site's lists (newest announcements first), which
-  // is from the highest page number down: pages are numbered from the end of the lists.
-  found.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-  const about = await fetchJson(new URL("index.json", base));
-  const shown = found.slice(0, MAX_RESULTS).map(([page]) => page);
-  const blocks = await Promise.all(
-    shown.map((page) => fetchJson(new URL(`pages/${Math.floor(page / about.pages_per_block)}.json`, base))),
-  );
-  return shown.map((page, i) => blocks[i][page % about.pages_per_block]);
-}
-
-function resultItem([url, title, summary], base) {
+function resultItem(data) {
   const item = document.createElement("li");
   const link = document.createElement("a");
-  // Addresses are from the site's root, which is two folders above the index of a language.
-  link.href = new URL(`../../${url}index.html`, base).pathname;
-  link.textContent = title;
-  const excerpt = document.createElement("p");
-  excerpt.textContent = summary;
-  item.append(link, excerpt);
+  link.href = href(data.url);
+  link.textContent = data.meta.title || data.url;
+  item.append(link, excerptOf(data.excerpt));
+  const pageAddress = data.url.split("#")[0];
+  const headings = (data.sub_results || []).filter(
+    (sub) => sub.url.split("#")[0] === pageAddress && sub.url !== data.url && sub.title !== data.meta.title,
+  );
+  if (headings.length) {
+    const list = document.createElement("ul");
+    list.className = "sub-results";
+    for (const sub of headings.slice(0, MAX_SUB_RESULTS)) {
+      const entry = document.createElement("li");
+      const subLink = document.createElement("a");
+      subLink.href = href(sub.url);
+      subLink.textContent = sub.title;
+      entry.append(subLink, excerptOf(sub.excerpt));
+      list.append(entry);
+    }
+    item.append(list);
+  }
   return item;
 }
 
 async function search(query) {
-  const base = new URL(form.dataset.searchIndex, document.baseURI);
-  const pages = await find(query, base);
+  const loaded = await engine();
+  const found = await loaded.search(query);
+  const shown = await Promise.all(found.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   const list = results.querySelector("ol");
-  list.replaceChildren(...pages.map((page) => resultItem(page, base)));
+  list.replaceChildren(...shown.map(resultItem));
   let empty = results.querySelector(".no-results");
-  if (!pages.length) {
+  if (!shown.length) {
     if (!empty) {
       empty = document.createElement("p");
       empty.className = "no-results";
-      results.append(empty);
+      list.after(empty);
     }
     empty.textContent = results.dataset.noResults;
   } else if (empty) {
     empty.remove();
   }
+  for (const elsewhere of results.querySelectorAll(".search-elsewhere")) {
+    const link = elsewhere.querySelector("a");
+    const target = new URL(link.getAttribute("href"), document.baseURI);
+    target.searchParams.set("q", query);
+    link.href = target.pathname + target.search;
+    elsewhere.hidden = false;
+  }
   results.hidden = false;
-  allPages.hidden = pages.length > 0;
+  allPages.hidden = shown.length > 0;
 }
 
 if (form) {

@@ -1,0 +1,117 @@
+"""The preview's search index, made in the background so that an edit shows in the page at once.
+
+Pagefind indexes every page again on any change (search.py), which takes a second or more on a large
+site: far too long to hold back the reload a writer waits for after saving. So the preview build
+leaves the index out, and the server hands what the index is made of (the pages' text, which the
+build holds in memory) to an indexer running in a thread of its own. When the index is made it
+replaces the preview's `pagefind/` folder in one rename; until then, search shows the index of the
+build before, which is what the writer had a moment ago.
+
+Only the latest pages are indexed: saves that arrive while Pagefind runs are gathered into one more
+run. The `pagefind/` folder belongs to the indexer alone; a preview build never writes into it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .search import ENTRY_FILE, SEARCH_FOLDER, IndexingFailed, SearchRecord, index_key, pagefind_files
+
+_TEMPORARY_PREFIX = ".pagefind-"
+"""The folders an index is written into, inside the preview folder, before it is renamed into place."""
+
+
+class BackgroundIndexer:
+    """Keeps `out_dir/pagefind/` the index of the pages last given to `follow`."""
+
+    def __init__(self, out_dir: Path, report: Callable[[str], None] = print) -> None:
+        self.out_dir = out_dir
+        self._report = report
+        self._condition = threading.Condition()
+        self._wanted: tuple[SearchRecord, ...] | None = None
+        self._busy = False
+        self._stopping = False
+        self._made: tuple[str, dict[str, bytes]] | None = None
+        """The key of the last index made, and its files: written again as they are if a preview build
+        replaced the whole folder, without running Pagefind."""
+        self.runs = 0
+        """How many times Pagefind ran: for the tests."""
+        self._thread = threading.Thread(target=self._work, name="pregon-search-index", daemon=True)
+        self._thread.start()
+
+    def follow(self, records: Sequence[SearchRecord]) -> None:
+        """Index `records` when the indexer is free; returns at once."""
+        with self._condition:
+            self._wanted = tuple(records)
+            self._condition.notify_all()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until every page given has been indexed; False if `timeout` passed first."""
+        with self._condition:
+            return self._condition.wait_for(lambda: self._wanted is None and not self._busy, timeout)
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        self._thread.join(timeout=30)
+
+    def _work(self) -> None:
+        _remove_leftovers(self.out_dir)
+        while True:
+            with self._condition:
+                self._condition.wait_for(lambda: self._wanted is not None or self._stopping)
+                if self._stopping:
+                    return
+                records, self._wanted, self._busy = self._wanted or (), None, True
+            try:
+                self._index(records)
+            except (IndexingFailed, OSError) as exc:
+                self._report(f"Search index not updated: {exc}")
+            finally:
+                with self._condition:
+                    self._busy = False
+                    self._condition.notify_all()
+
+    def _index(self, records: tuple[SearchRecord, ...]) -> None:
+        key = index_key(records)
+        if self._made is not None and self._made[0] == key:
+            if (self.out_dir / ENTRY_FILE).is_file():
+                return
+            files = self._made[1]  # a build replaced the preview folder: the same index, written again
+        else:
+            files = pagefind_files(records)
+            self.runs += 1
+            self._made = (key, files)
+        _write_index(self.out_dir, files)
+
+
+def _write_index(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Replace `out_dir/pagefind/` with `files` in one rename, so that a search never reads half an index."""
+    if not out_dir.is_dir():
+        return  # the first preview build failed: there is no site to search yet
+    staging = Path(tempfile.mkdtemp(prefix=_TEMPORARY_PREFIX, dir=out_dir))
+    try:
+        for path, content in files.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        current = out_dir / SEARCH_FOLDER
+        if current.exists():
+            os.replace(current, staging / "previous")
+        os.replace(staging / SEARCH_FOLDER, current)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """What an indexer stopped halfway left behind."""
+    if out_dir.is_dir():
+        for entry in out_dir.iterdir():
+            if entry.name.startswith(_TEMPORARY_PREFIX) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
