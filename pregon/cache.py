@@ -23,11 +23,14 @@ from .files import atomic_write
 if TYPE_CHECKING:
     from .conversion import Conversion
     from .errors import Problem
+    from .facts import Fact
     from .front_matter import SourcePage
+    from .readability import Reading
 
-CACHE_FORMAT = f"pregon {__version__} cache 9"
+CACHE_FORMAT = f"pregon {__version__} cache 10"
 """Changes whenever what the cache holds changes meaning (6: conversions are stored as Conversion; 7:
-conversions keep the ids authors gave, and warn of other tools' template syntax)."""
+conversions keep the ids authors gave, and warn of other tools' template syntax; 10: facts and
+reading levels)."""
 
 
 class ConversionEntry(NamedTuple):
@@ -52,6 +55,10 @@ class SavedCache:
     conversions: dict[str, ConversionEntry] = field(default_factory=dict)
     sources: dict[str, SourceEntry] = field(default_factory=dict)
     templates: dict[str, TemplateEntry] = field(default_factory=dict)
+    facts: dict[str, tuple[Fact, ...]] = field(default_factory=dict)
+    """The facts found in a text (facts.py), by its text, first line, locale and region."""
+    readings: dict[str, Reading | None] = field(default_factory=dict)
+    """A text's reading level (readability.py), by its text, first line and locale."""
     used: set[str] = field(default_factory=set)
     """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
     stored: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -92,6 +99,27 @@ class SavedCache:
         self.sources[key] = entry
         self.used.add(key)
 
+    def known_facts(self, key: str) -> tuple[Fact, ...] | None:
+        entry = self.facts.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
+
+    def keep_facts(self, key: str, facts: tuple[Fact, ...]) -> None:
+        self.facts[key] = facts
+        self.used.add(key)
+
+    def known_reading(self, key: str) -> tuple[bool, Reading | None]:
+        """(whether the text was measured, its reading: None for a text with nothing to measure)."""
+        if key not in self.readings:
+            return False, None
+        self.used.add(key)
+        return True, self.readings[key]
+
+    def keep_reading(self, key: str, reading: Reading | None) -> None:
+        self.readings[key] = reading
+        self.used.add(key)
+
     def template(self, key: str) -> TemplateEntry | None:
         entry = self.templates.get(key)
         if entry is not None:
@@ -113,6 +141,10 @@ def cache_key(*parts: str) -> str:
 CACHE_PARTS = [f"{number:02x}" for number in range(256)]
 """Keys are hex digests; the cache is stored in one file per first two digits, so that saving after
 an edit rewrites a few small files (the entries of the page before and after it), not a large one."""
+
+
+_KINDS = ("conversions", "sources", "templates", "facts", "readings")
+"""What each part of the cache holds, each by key."""
 
 
 def part_of(key: str) -> str:
@@ -148,9 +180,9 @@ def _load_parts(folder: Path) -> SavedCache:
         cache.conversions.update(stored["conversions"])
         cache.sources.update(stored["sources"])
         cache.templates.update(stored["templates"])
-        cache.stored[part] = (
-            frozenset(stored["conversions"]) | frozenset(stored["sources"]) | frozenset(stored["templates"])
-        )
+        cache.facts.update(stored["facts"])
+        cache.readings.update(stored["readings"])
+        cache.stored[part] = frozenset().union(*(stored[kind] for kind in _KINDS))
     return cache
 
 
@@ -173,6 +205,8 @@ def save_cache(folder: Path, cache: SavedCache) -> None:
             "conversions": {key: cache.conversions[key] for key in sorted(keys) if key in cache.conversions},
             "sources": {key: cache.sources[key] for key in sorted(keys) if key in cache.sources},
             "templates": {key: cache.templates[key] for key in sorted(keys) if key in cache.templates},
+            "facts": {key: cache.facts[key] for key in sorted(keys) if key in cache.facts},
+            "readings": {key: cache.readings[key] for key in sorted(keys) if key in cache.readings},
         }
         atomic_write(folder / f"cache-{part}.pickle", pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
         cache.stored[part] = keys

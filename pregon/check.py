@@ -14,11 +14,12 @@ import urllib.request
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from .config import PLAIN
 from .errors import Problem, error
+from .fact_check import fact_differences
 from .front_matter import SourcePage
 from .markdown import Converted, MarkdownConverter
 from .site import Site
+from .site_config import PLAIN
 
 VAGUE_LINK_TEXTS = frozenset(
     {
@@ -54,6 +55,7 @@ def check_site(
     for source in site.sources_by_path.values():
         problems += _page_problems(site, source, rendered)
     problems += _structure_problems(site, rendered)
+    problems += fact_differences(site)
     if check_external:
         problems += _external_problems(site, rendered, fetch_status or _status_of)
     return problems

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from .alert_source import AlertSource
 from .conversion import LinkAnswer
 from .errors import Problem
 from .files import fields_identity
-from .front_matter import AlertSource
 from .markdown import MarkdownConverter
 from .navigation import Navigation
 from .site import Site

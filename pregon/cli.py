@@ -204,8 +204,18 @@ def _serve(arguments: argparse.Namespace) -> int:
         indexer.follow(memory.search_records)
         return list(report.warnings)
 
+    def dashboard() -> bytes | None:
+        from .dashboard import render_dashboard
+        from .readability import ReadingLevels
+
+        site = memory.site
+        if site is None:
+            return None
+        levels = memory.reading_levels or ReadingLevels(cache_folder)
+        return render_dashboard(site, memory.cache, levels, datetime.datetime.now())
+
     preview = serve.PreviewServer(
-        site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr)
+        site_dir, rebuild, port=arguments.port, report=lambda line: print(line, file=sys.stderr), dashboard=dashboard
     )
     with preview.running():
         print(f"Previewing on {preview.url} (press Ctrl+C to stop)", flush=True)
@@ -227,11 +237,18 @@ def _check(arguments: argparse.Namespace) -> int:
     from .pipeline import load_site
 
     config, site = load_site(Path(arguments.site), _content(arguments), problems)
+    readings = []
     if site is not None:
+        from .readability import ReadingLevels, format_readings, page_readings, reading_problems
+
         problems += check.check_site(site, check_external=arguments.external)
+        readings = page_readings(site, ReadingLevels(Path(arguments.site) / CACHE_FOLDER))
+        problems += reading_problems(site.config, readings)
     found = _report([problem.as_error() for problem in problems])
     if not found:
-        print("No problems found.")
+        print("No problems found." if not any(not problem.is_error for problem in problems) else "No errors found.")
+    if site is not None and readings:
+        print(format_readings(site.config, readings))
     return found
 
 
@@ -292,7 +309,10 @@ def _status(arguments: argparse.Namespace) -> int:
         if not problems:
             print(text or "The source has not changed since this translation was made.", end="" if text else "\n")
         return _report(problems)
-    result = status.translation_status(config, site)
+    from .readability import ReadingLevels, page_readings
+
+    readings = page_readings(site, ReadingLevels(site_dir / CACHE_FOLDER)) if arguments.json else []
+    result = status.translation_status(config, site, readings)
     if arguments.json:
         print(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
     else:

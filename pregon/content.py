@@ -14,10 +14,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .alert_source import ALERT_FILE, AlertSource, parse_alert
 from .cache import SavedCache, SourceEntry, cache_key
-from .config import PLAIN, SiteConfig
 from .errors import Problem, did_you_mean, error, warning
-from .front_matter import ALERT_FILE, AlertSource, SourcePage, parse_alert, parse_page
+from .front_matter import SourcePage, parse_page
+from .site_config import PLAIN, SiteConfig
 
 ContentFile = tuple[str, str, str, str, str, str]
 """A page file: its absolute path, how problems name it, its language, its section, its name without

@@ -16,7 +16,6 @@ import jinja2
 from markupsafe import Markup
 
 from .chrome import Chrome
-from .config import Language, SiteConfig
 from .environments import Context, Templates
 from .navigation import NavLink
 from .plans import (
@@ -35,6 +34,7 @@ from .plans import (
     section_index_url,
 )
 from .site import Entry, relative_url, web_address
+from .site_config import Language, SiteConfig
 
 
 @dataclass(frozen=True)
@@ -60,23 +60,11 @@ class Pagination:
 
 
 def context_of(plan: Plan, config: SiteConfig, templates: Templates) -> Context:
-    """The context of `plan`'s template (`here`, the output's path, is added when it is rendered)."""
+    """The context of `plan`'s template (`here`, the output's path, is added when it is rendered): what
+    base.html shows around a framed page (menu, footer, alert), and what the plan itself shows."""
     made = _Contexts(config, templates)
-    if isinstance(plan, FramedPlan):
-        return {**made.framed(plan), **made.framed_content(plan)}
-    if isinstance(plan, FeedPlan):
-        return made.feed(plan)
-    if isinstance(plan, SitemapPlan):
-        return made.sitemap(plan)
-    if isinstance(plan, LandingPlan):
-        return made.landing(plan)
-    if isinstance(plan, NotFoundPlan):
-        return made.not_found(plan)
-    if isinstance(plan, SitemapIndexPlan):
-        return {"sitemaps": [made.absolute(f"{code}/sitemap.xml") for code in config.language_codes]}
-    if isinstance(plan, RobotsPlan):
-        return {"sitemap": made.absolute("sitemap.xml")}
-    raise TypeError(f"no context for {type(plan).__name__}")
+    shown = made.content(plan)
+    return {**made.framed(plan), **shown} if isinstance(plan, FramedPlan) else shown
 
 
 class _Contexts:
@@ -97,15 +85,29 @@ class _Contexts:
             "alert": self.alert(plan.chrome, plan.path),
         }
 
-    def framed_content(self, plan: FramedPlan) -> Context:
-        if isinstance(plan, PagePlan):
-            return self.page(plan)
-        if isinstance(plan, SectionIndexPlan):
-            return self.section_index(plan)
-        if isinstance(plan, HomePlan):
-            return self.home(plan)
-        if isinstance(plan, SearchPagePlan):
-            return self.search_page(plan)
+    def content(self, plan: Plan) -> Context:
+        """What the template shows of the plan itself: the one place that tells kinds of plan apart."""
+        match plan:
+            case PagePlan():
+                return self.page(plan)
+            case SectionIndexPlan():
+                return self.section_index(plan)
+            case HomePlan():
+                return self.home(plan)
+            case SearchPagePlan():
+                return self.search_page(plan)
+            case FeedPlan():
+                return self.feed(plan)
+            case SitemapPlan():
+                return self.sitemap(plan)
+            case LandingPlan():
+                return self.landing(plan)
+            case NotFoundPlan():
+                return self.not_found(plan)
+            case SitemapIndexPlan():
+                return {"sitemaps": [self.absolute(f"{code}/sitemap.xml") for code in self.config.language_codes]}
+            case RobotsPlan():
+                return {"sitemap": self.absolute("sitemap.xml")}
         raise TypeError(f"no context for {type(plan).__name__}")
 
     def nav_links(self, links: tuple[NavLink, ...], here: str, root: str | None = None) -> list[dict[str, object]]:

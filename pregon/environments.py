@@ -24,10 +24,10 @@ from babel import Locale
 from markupsafe import Markup
 
 from .cache import SavedCache, cache_key
-from .config import Language, SiteConfig
 from .errors import Problem, error
 from .i18n import LanguageCatalog
 from .site import relative_url
+from .site_config import Language, SiteConfig
 
 MissingStrings: TypeAlias = frozenset[tuple[str, str]]
 """(language, msgid) of each interface string shown untranslated."""

@@ -28,13 +28,20 @@ class Problem:
     severity: Severity = Severity.ERROR
     about_machine: bool = False
     """A warning about the machine that builds (a font it lacks), not the site: `--strict` lets it pass."""
+    advisory: bool = False
+    """A warning that `--strict` and `check` let pass, as advice: a page's reading level, or a fact that
+    differs in a translation already known to be out of date."""
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def passes_strict(self) -> bool:
+        return self.severity is Severity.WARNING and (self.about_machine or self.advisory)
+
     def as_error(self) -> Problem:
-        if self.about_machine:
+        if self.passes_strict:
             return self
         return Problem(self.path, self.line, self.message, self.hint, Severity.ERROR)
 
@@ -45,6 +52,11 @@ def error(path: str, line: int | None, message: str, hint: str = "") -> Problem:
 
 def warning(path: str, line: int | None, message: str, hint: str = "") -> Problem:
     return Problem(path, line, message, hint, Severity.WARNING)
+
+
+def advice(path: str, line: int | None, message: str, hint: str = "") -> Problem:
+    """A warning that never fails a build, even a strict one (Problem.advisory)."""
+    return Problem(path, line, message, hint, Severity.WARNING, advisory=True)
 
 
 class BuildFailed(Exception):

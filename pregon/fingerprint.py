@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import __version__
+from .alert_source import ALERT_FILE
 from .cache import CACHE_FORMAT
 from .config import load_config
 from .files import stat_of
-from .front_matter import ALERT_FILE
 from .options import BuildOptions
 from .theme import FOLDERS, THEME_DIR
 from .today import site_today

@@ -14,8 +14,8 @@ import subprocess
 
 from babel import Locale
 
-from .config import CONFIG_FILE, Language
 from .errors import Problem, Severity
+from .site_config import CONFIG_FILE, Language
 from .theme import language_and_script
 
 CJK_SCRIPTS = frozenset({"Hans", "Hant", "Hani", "Jpan", "Kore", "Hira", "Kana", "Hang"})

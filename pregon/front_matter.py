@@ -10,14 +10,13 @@ import datetime
 import functools
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
-
-from anyascii import anyascii
 
 from .errors import Problem, did_you_mean, error, warning
 from .files import digest_bytes_of
-from .letters import is_url_word, is_word_character
+from .letters import is_url_word
+from .page_fields import differs_field, extra_field, print_field, weight_field
+from .slugs import slugify
 from .yaml_fields import Mapping, describe_yaml_value, read_mapping
 
 MAX_TITLE_LENGTH = 200
@@ -38,10 +37,10 @@ _FIELDS = {
     "weight",
     "print",
     "extra",
+    "differs",
 }
 INHERITED_FIELDS = ("date", "weight", "print", "extra")
 """What a translation takes from its source unless it sets its own: what is not text (site.py)."""
-MAX_WEIGHT = 1_000_000
 _BLOB_ID = re.compile(r"^[0-9a-f]{40}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -83,6 +82,9 @@ class SourcePage:
     """The front matter fields the file itself sets: a translation inherits the others (site.py)."""
     inherited_from: tuple[str, str] | None = None
     """For a translation given fields of its source: that source's path and file id."""
+    differs: tuple[tuple[str, int], ...] = ()
+    """(fact, line): what a translation gives differently from its source on purpose (`differs:`),
+    such as a hotline for its own language's speakers; the fact check lets each pass."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -105,51 +107,6 @@ def blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
-def slugify(text: str, transliterate: bool = False) -> str:
-    """An address or an anchor made from words. Latin-script text: lower-case ASCII words joined by
-    hyphens, accents folded (`¿Qué es PARS?` -> `que-es-pars`), as it always was, so no link breaks.
-    Text with letters of another script keeps them, as GitHub's anchors and Hugo's addresses do
-    (`নির্বাচনের দিন` -> `নির্বাচনের-দিন`), unless `transliterate` asks for Latin letters (anyascii:
-    `كاليفورنيا` -> `klyfwrny`)."""
-    if transliterate:
-        text = anyascii(text)
-    elif not _latin_only(text):
-        return _script_slug(text)
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
-    ascii_text = ascii_text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("đ", "d")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def _latin_only(text: str) -> bool:
-    """Whether every letter of `text` is a Latin one (with or without accents, or a Latin letter in
-    another form, such as the modifier letter `ʰ`)."""
-    return all(char.isascii() or not char.isalpha() or _latin_letter(char) for char in text)
-
-
-def _latin_letter(char: str) -> bool:
-    if "LATIN" in unicodedata.name(char, ""):
-        return True
-    folded = unicodedata.normalize("NFKD", char)
-    return folded != char and all(part.isascii() or unicodedata.combining(part) for part in folded)
-
-
-def _script_slug(text: str) -> str:
-    """Words of any script, lower-cased where the script has case, NFC, joined by hyphens; a mark
-    (a vowel sign, a virama) stays with its letter."""
-    words: list[str] = []
-    word: list[str] = []
-    for char in unicodedata.normalize("NFC", text).lower():
-        if is_word_character(char) and (word or not unicodedata.category(char).startswith("M")):
-            word.append(char)
-        elif word:
-            words.append("".join(word))
-            word = []
-    if word:
-        words.append("".join(word))
-    return unicodedata.normalize("NFC", "-".join(words))
-
-
 @dataclass(frozen=True)
 class _Split:
     """A Markdown file's front matter, read, and its text."""
@@ -160,7 +117,7 @@ class _Split:
     """The index (from 0) of the front matter's closing `---` line."""
 
 
-def _split(raw: bytes, shown: str, problems: list[Problem]) -> _Split | None:
+def split_front_matter(raw: bytes, shown: str, problems: list[Problem]) -> _Split | None:
     """Bytes of a Markdown file -> its front matter and text, or None with the reasons in `problems`."""
     if len(raw) > MAX_FILE_BYTES:
         problems.append(
@@ -250,7 +207,7 @@ def parse_page(
     (site.py then checks that one of them does). `transliterate`: its language's addresses are in Latin
     letters (`slugs: transliterate`)."""
     kind = kind or (section if section in ("announcements", "faq", "guides") else "pages")
-    split = _split(raw, shown, problems)
+    split = split_front_matter(raw, shown, problems)
     if split is None:
         return None
     body, closing = split.body, split.closing
@@ -300,78 +257,8 @@ def parse_page(
         prints=fields.prints,
         extra=fields.extra,
         sets=frozenset(str(key) for key in split.fields),
+        differs=fields.differs,
     )
-
-
-ALERT_FILE = "_alert.md"
-_ALERT_FIELDS = ("title", "until")
-
-
-@dataclass(frozen=True)
-class AlertSource:
-    """content/<lang>/_alert.md: a breaking announcement shown at the top of every page in its language."""
-
-    path: str
-    lang: str
-    title: str | None
-    """Its heading, if it has one."""
-    until: datetime.date | None
-    """The last day it is shown, in the site's time zone; None: until the file is removed."""
-    body: str
-    body_line: int
-
-    def as_page(self) -> SourcePage:
-        """The alert as a page, for the Markdown converter, which reads its text, file and lines."""
-        return SourcePage(
-            path=self.path,
-            lang=self.lang,
-            section="",
-            stem="_alert",
-            title=self.title or "",
-            summary="",
-            date=None,
-            updated=None,
-            slug="alert",
-            translation_key="alert",
-            draft=False,
-            body=self.body,
-            body_line=self.body_line,
-            blob_id="",
-            translation_of=None,
-        )
-
-
-def parse_alert(raw: bytes, shown: str, lang: str, problems: list[Problem]) -> AlertSource | None:
-    """Bytes of an alert file -> AlertSource, or None with the reasons added to `problems`."""
-    split = _split(raw, shown, problems)
-    if split is None:
-        return None
-    before = len(problems)
-    fields = split.fields
-    for key in fields:
-        if key not in _ALERT_FIELDS:
-            problems.append(
-                error(
-                    shown,
-                    fields.line_of(key),
-                    f'unknown alert field "{key}"',
-                    did_you_mean(str(key), _ALERT_FIELDS) + " (an alert has only title: and until:)",
-                )
-            )
-    title = _required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH) if "title" in fields else None
-    until = _date(fields, "until", shown, problems, required=False)
-    if not split.body.strip():
-        problems.append(
-            error(
-                shown,
-                split.closing + 1,
-                "the alert has no text after its front matter",
-                "write what residents must know below the closing --- line, or remove the file",
-            )
-        )
-    if len(problems) > before:
-        return None
-    return AlertSource(shown, lang, title, until, split.body, split.closing + 2)
 
 
 @dataclass(frozen=True)
@@ -389,6 +276,7 @@ class _FrontMatter:
     weight: int | None
     prints: bool | None
     extra: dict[str, object]
+    differs: tuple[tuple[str, int], ...]
 
 
 def _validate_front_matter(
@@ -415,10 +303,10 @@ def _validate_front_matter(
                 f"a page's front matter holds only: {', '.join(sorted(_FIELDS))}",
             )
         )
-    title = _required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH)
-    summary = _required_text(fields, "summary", shown, problems, MAX_SUMMARY_LENGTH)
-    date = _date(fields, "date", shown, problems, required=kind == "announcements" and not may_inherit)
-    updated = _date(fields, "updated", shown, problems, required=False)
+    title = required_text(fields, "title", shown, problems, MAX_TITLE_LENGTH)
+    summary = required_text(fields, "summary", shown, problems, MAX_SUMMARY_LENGTH)
+    date = date_field(fields, "date", shown, problems, required=kind == "announcements" and not may_inherit)
+    updated = date_field(fields, "updated", shown, problems, required=False)
     slug = _optional_slug(fields, "slug", shown, problems)
     translation_key = _optional_slug(fields, "translation_key", shown, problems)
     translation_of = fields.get("translation_of")
@@ -451,88 +339,18 @@ def _validate_front_matter(
                 "updated is when the page last changed; it cannot be before it was published",
             )
         )
-    weight = _weight(fields, shown, problems)
-    prints = _prints(fields, shown, kind, problems)
-    extra = _extra(fields, shown, problems)
+    weight = weight_field(fields, shown, problems)
+    prints = print_field(fields, shown, kind, problems)
+    extra = extra_field(fields, shown, problems)
+    differs = differs_field(fields, shown, problems)
     if len(problems) > before or not isinstance(draft, bool):
         return None
     return _FrontMatter(
-        title, summary, date, updated, slug, translation_key, draft, translation_of, weight, prints, extra
+        title, summary, date, updated, slug, translation_key, draft, translation_of, weight, prints, extra, differs
     )
 
 
-def _weight(fields: Mapping, shown: str, problems: list[Problem]) -> int | None:
-    if "weight" not in fields:
-        return None
-    value = fields["weight"]
-    if isinstance(value, int) and not isinstance(value, bool) and -MAX_WEIGHT <= value <= MAX_WEIGHT:
-        return value
-    problems.append(
-        error(
-            shown,
-            fields.line_of("weight"),
-            f"weight must be a whole number, but it is {describe_yaml_value(value, fields.raw.get('weight'))}",
-            "pages with a lower weight come first, such as weight: 10; remove it to order by title",
-        )
-    )
-    return None
-
-
-def _prints(fields: Mapping, shown: str, kind: str, problems: list[Problem]) -> bool | None:
-    if "print" not in fields:
-        return None
-    value = fields["print"]
-    if kind != "guides":
-        problems.append(
-            error(
-                shown,
-                fields.line_of("print"),
-                "print: is for guides; only they have printed editions",
-                "remove the line, or move the page into a section of kind guides",
-            )
-        )
-        return None
-    if isinstance(value, bool):
-        return value
-    problems.append(
-        error(
-            shown,
-            fields.line_of("print"),
-            f"print must be true or false, but it is {describe_yaml_value(value, fields.raw.get('print'))}",
-            "write print: false to give this guide no printed editions",
-        )
-    )
-    return None
-
-
-def _extra(fields: Mapping, shown: str, problems: list[Problem]) -> dict[str, object]:
-    if "extra" not in fields:
-        return {}
-    value = fields["extra"]
-    if isinstance(value, Mapping):
-        return plain_data(value)  # type: ignore[return-value]
-    problems.append(
-        error(
-            shown,
-            fields.line_of("extra"),
-            f"extra must be a set of `name: value` lines, but it is "
-            f"{describe_yaml_value(value, fields.raw.get('extra'))}",
-            "indent the site's own fields below `extra:`, one per line, such as `  state_name: Pennsylvania`",
-        )
-    )
-    return {}
-
-
-def plain_data(value: object) -> object:
-    """A YAML value without the lines of its mappings: plain dicts and lists, as templates use them."""
-    if isinstance(value, dict):
-        return {str(key): plain_data(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain_data(item) for item in value]
-    return value
-
-
-def _required_text(fields: Mapping, key: str, shown: str, problems: list[Problem], limit: int) -> str:
+def required_text(fields: Mapping, key: str, shown: str, problems: list[Problem], limit: int) -> str:
     if key not in fields:
         problems.append(
             error(shown, fields.line, f'missing required field "{key}"', f"add `{key}: ...` to the front matter")
@@ -562,7 +380,7 @@ def _required_text(fields: Mapping, key: str, shown: str, problems: list[Problem
     return text
 
 
-def _date(fields: Mapping, key: str, shown: str, problems: list[Problem], required: bool) -> datetime.date | None:
+def date_field(fields: Mapping, key: str, shown: str, problems: list[Problem], required: bool) -> datetime.date | None:
     if key not in fields:
         if required:
             problems.append(

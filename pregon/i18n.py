@@ -24,8 +24,8 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
-from .config import Language, SiteConfig
 from .errors import Problem, error, warning
+from .site_config import Language, SiteConfig
 
 MESSAGES_LANGUAGE = "en"
 """The language the interface strings (msgids) of the templates are written in: it needs no catalog."""

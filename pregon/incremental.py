@@ -20,11 +20,11 @@ import babel
 import jinja2
 
 from .cache import CACHE_FORMAT
-from .config import SiteConfig
 from .environments import Templates
 from .files import digest_bytes_of, fields_identity, same_fields
 from .i18n import LanguageCatalog
 from .plans import Plan
+from .site_config import SiteConfig
 
 
 class KnownKey(NamedTuple):

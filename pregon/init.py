@@ -16,8 +16,8 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 
-from .config import BUILT_IN_SECTIONS, CONFIG_FILE
 from .front_matter import blob_id
+from .site_config import BUILT_IN_SECTIONS, CONFIG_FILE
 from .theme import THEME_DIR, language_and_script
 
 STARTER_DIR = THEME_DIR / "starter"

@@ -21,7 +21,8 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from .errors import Problem, error, warning
-from .front_matter import SourcePage, slugify
+from .front_matter import SourcePage
+from .slugs import slugify
 
 LinkResolver = Callable[[str], tuple[str, str] | None]
 """Given a `.md` path as written in a link: the link to put in its place and the page's full address

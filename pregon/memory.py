@@ -16,6 +16,7 @@ from .content import ContentMemory
 from .fingerprint import WalkMemory
 from .incremental import KnownKey
 from .last_build import RecordMemory
+from .readability import ReadingLevels
 from .search import SearchRecord
 from .site import Site
 
@@ -35,6 +36,8 @@ class PreviewMemory:
     """Where each conversion's links looked, by its key (conversion.py)."""
     known_keys: dict[str, KnownKey] = field(default_factory=dict)
     """Each output's plan and key as the last build found them (incremental.py)."""
+    reading_levels: ReadingLevels | None = None
+    """What measures reading levels, kept with the dictionary it loaded once."""
     search_records: tuple[SearchRecord, ...] = ()
     """What the last build's search index is made of, for the preview server to index in the
     background (preview_search.py)."""

@@ -13,10 +13,10 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .config import CONFIG_FILE, PLAIN, Language, MenuEntry, SiteConfig
 from .errors import Problem, did_you_mean, error
 from .files import fields_identity
 from .front_matter import SourcePage
+from .site_config import CONFIG_FILE, PLAIN, Language, MenuEntry, SiteConfig
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from .config import PLAIN, SiteConfig
 from .errors import Problem, did_you_mean, error
-from .front_matter import slugify
 from .i18n import LanguageCatalog
 from .site import Site
+from .site_config import PLAIN, SiteConfig
+from .slugs import slugify
 
 KIND_NAMES = {"announcement": "announcements", "guide": "guides", "question": "faq", "page": PLAIN}
 """Other names `new` takes: the singular of a section, and `page` for a plain page (content/<lang>/)."""

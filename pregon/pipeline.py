@@ -13,9 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .cache import SavedCache, load_cache, save_cache
-from .config import SiteConfig, load_config
+from .config import load_config
 from .content import ContentMemory, load_content
 from .errors import BuildFailed, Problem, Severity, error, warning
+from .fact_check import fact_differences
 from .fingerprint import input_fingerprint
 from .fonts import missing_fonts
 from .i18n import load_catalogs
@@ -32,6 +33,7 @@ from .last_build import (
     remember_build,
     unchanged_report,
 )
+from .linking import link_translations
 from .lock import build_lock
 from .memory import PreviewMemory
 from .options import BuildOptions, BuildReport
@@ -46,9 +48,11 @@ from .output import (
     write_outputs,
 )
 from .printed import PdfEngine, load_engine, printed, printed_languages, prune_cache
+from .readability import ReadingLevels, page_readings, reading_problems
 from .render import Made, RenderedSite, render_site
 from .search import IndexingFailed, search_index
-from .site import Site, link_translations
+from .site import Site
+from .site_config import SiteConfig
 from .today import source_date_problem
 
 __all__ = ["BuildOptions", "BuildReport", "build", "load_site", "require_site"]
@@ -126,6 +130,13 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     catalogs = load_catalogs(config)
     problems.extend(catalogs.problems)
     stage("catalogs", begun)
+    if site is not None:
+        begun = time.perf_counter()
+        problems.extend(fact_differences(site, cache))
+        stage("facts", begun)
+        begun = time.perf_counter()
+        problems.extend(_reading_problems(site, cache, cache_dir, memory))
+        stage("reading", begun)
     if site is None or _has_errors(problems, options.strict):
         raise BuildFailed(_final(problems, options.strict))
 
@@ -232,6 +243,16 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
 
+def _reading_problems(site: Site, cache: SavedCache, cache_dir: Path, memory: PreviewMemory | None) -> list[Problem]:
+    """Advice on the pages harder to read than the site allows (readability.py)."""
+    levels = memory.reading_levels if memory is not None else None
+    if levels is None:
+        levels = ReadingLevels(cache_dir)
+        if memory is not None:
+            memory.reading_levels = levels
+    return reading_problems(site.config, page_readings(site, levels, cache))
+
+
 def _with_search_index(
     rendered: RenderedSite, published: PublishedSite | None, preview: bool
 ) -> tuple[list[Made], dict[str, OutputRecord], bool]:
@@ -334,7 +355,7 @@ def _saved(cache_dir: Path, cache: SavedCache | None, pdf_engine: PdfEngine | No
 
 
 def _has_errors(problems: list[Problem], strict: bool) -> bool:
-    return any(problem.is_error or (strict and not problem.about_machine) for problem in problems)
+    return any(problem.is_error or (strict and not problem.passes_strict) for problem in problems)
 
 
 def _final(problems: list[Problem], strict: bool) -> list[Problem]:

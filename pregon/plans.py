@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .chrome import Chrome
-from .config import Language
 from .conversion import Conversion
 from .site import Entry, Page, PageGroup, Site, SitemapGroup
+from .site_config import Language
 
 HOME_ENTRIES = 5
 """The home page shows this many pages of each section, and links to the section for the rest."""

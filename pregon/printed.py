@@ -18,7 +18,6 @@ from types import ModuleType
 import jinja2
 from markupsafe import Markup
 
-from .config import PLAIN, Language
 from .conversion import LinkAnswer
 from .environments import MissingStrings, Templates, template_problem
 from .errors import Problem, warning
@@ -27,6 +26,7 @@ from .markdown import MarkdownConverter
 from .output import Output
 from .plans import Download
 from .site import Page, PageGroup, Site, web_address
+from .site_config import PLAIN, Language
 
 CACHE_FOLDER = "pdf"
 

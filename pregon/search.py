@@ -143,10 +143,13 @@ async def _pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
         # threads: its Python API answers one request per tenth of a second (it polls its pipe), so
         # a page at a time would cost a minute and a half for a thousand pages.
         pages, made = Path(folder) / "pages", Path(folder) / "index"
+        folders: set[Path] = set()
         for record in records:
             target = pages / (record.url + "index.html" if record.url.endswith("/") else record.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record.document(), encoding="utf-8")
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_bytes(record.document().encode("utf-8"))
         # Written to a folder rather than returned in memory, as Pagefind advises: a large index read
         # back through its pipes can stall. Leaving the context writes the files there.
         async with PagefindIndex(config=IndexConfig(output_path=str(made))) as index:

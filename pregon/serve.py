@@ -76,8 +76,11 @@ class PreviewServer:
         host: str = "127.0.0.1",
         port: int = 8000,
         report: Callable[[str], None] = print,
+        dashboard: Callable[[], bytes | None] | None = None,
     ) -> None:
         self.site_dir = site_dir
+        self.dashboard = dashboard
+        """The translators' dashboard (dashboard.py) as of the last build; None before a first one."""
         self.out_dir = site_dir / PREVIEW_FOLDER
         self._rebuild = rebuild
         self._report = report
@@ -198,6 +201,13 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, "text/plain", str(self.preview.state.version).encode())
         if path == "/__pregon/events":
             return self._events()
+        if path == "/__pregon/status.css":
+            return self._send(200, "text/css", (ASSETS / "status.css").read_bytes())
+        if path in ("/_status", "/_status/") and self.preview.dashboard is not None:
+            page = self.preview.dashboard()
+            if page is None:
+                return self._send(503, "text/plain; charset=utf-8", b"The preview has not been built yet.")
+            return self._send(200, "text/html; charset=utf-8", page)
         if self.preview.state.problems and (path.endswith("/") or path.endswith(".html")):
             return self._send(500, "text/html; charset=utf-8", self.preview.error_page())
         super().do_GET()

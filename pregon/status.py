@@ -11,12 +11,12 @@ from __future__ import annotations
 import difflib
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from .config import SiteConfig
 from .errors import Problem, error
 from .front_matter import SourcePage, blob_id
 from .i18n import (
@@ -28,7 +28,9 @@ from .i18n import (
     message_id,
     read_catalog,
 )
+from .readability import Reading
 from .site import PageGroup, Site
+from .site_config import SiteConfig
 
 STATES = ("source", "translated", "outdated", "untracked", "missing")
 
@@ -41,9 +43,14 @@ class PageStatus:
     state: str
     path: str | None
     source_path: str
-    overrides: tuple[str, ...] = ()
-    """For a translation: the values it sets itself instead of taking its source's (date, weight,
-    print and each extra field), as `field: its value (source: the source's)`."""
+    differs: tuple[str, ...] = ()
+    """For a translation, how it differs from its source on purpose: the values it sets itself instead
+    of taking its source's (date, weight, print and each extra field), as `field: its value (source:
+    the source's)`, and the facts it lists under `differs:` (fact_check.py), as `fact (listed under
+    differs:, line N)`."""
+    reading: dict[str, object] | None = None
+    """Its text's reading level, where its language has a formula (readability.py): `formula`, `score`,
+    `limit` and whether it is `too_hard`."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,9 @@ class Status:
         }
 
 
-def translation_status(config: SiteConfig, site: Site) -> Status:
+def translation_status(config: SiteConfig, site: Site, readings: Sequence[tuple[SourcePage, Reading]] = ()) -> Status:
+    """Every page in every language, and every catalog. `readings`: the pages' reading levels."""
+    levels = {source.path: reading for source, reading in readings}
     pages = []
     for group in site.groups:
         for page in group.pages:
@@ -95,15 +104,30 @@ def translation_status(config: SiteConfig, site: Site) -> Status:
             else:
                 state = "outdated" if group.is_outdated(page) else "translated"
             path = None if page.is_fallback else page.source.path
-            overrides = () if state in ("source", "missing") else overridden(page.source, group.original)
-            pages.append(PageStatus(group.key[0], group.key[1], page.lang, state, path, group.original.path, overrides))
+            differs = () if state in ("source", "missing") else differs_on_purpose(page.source, group.original)
+            reading = levels.get(path) if path is not None else None
+            shown = (
+                {
+                    "formula": reading.formula.name,
+                    "score": round(reading.score, 2),
+                    "limit": reading.formula.limit(config),
+                    "words": reading.words,
+                    "too_hard": reading.too_hard(config),
+                }
+                if reading is not None
+                else None
+            )
+            pages.append(
+                PageStatus(group.key[0], group.key[1], page.lang, state, path, group.original.path, differs, shown)
+            )
     alerts = {alert.lang: alert.path for alert in site.alerts}
     shown_alerts = tuple((code, alerts.get(code)) for code in config.language_codes) if alerts else ()
     return Status(tuple(pages), tuple(_catalog_statuses(config)), shown_alerts)
 
 
-def overridden(translation: SourcePage, original: SourcePage) -> tuple[str, ...]:
-    """What a translation sets itself that its source sets otherwise, of what it would inherit."""
+def differs_on_purpose(translation: SourcePage, original: SourcePage) -> tuple[str, ...]:
+    """What a translation sets itself that its source sets otherwise, of what it would inherit, and the
+    facts it gives differently on purpose (`differs:`)."""
     found = []
     for field, attribute in (("date", "date"), ("weight", "weight"), ("print", "prints")):
         mine, theirs = getattr(translation, attribute), getattr(original, attribute)
@@ -114,6 +138,7 @@ def overridden(translation: SourcePage, original: SourcePage) -> tuple[str, ...]
     for key, value in own_extra.items():
         if key not in source_extra or source_extra[key] != value:
             found.append(f"extra.{key}: {_shown(value)} (source: {_shown(source_extra.get(key))})")
+    found.extend(f"{written} (listed under differs:, line {line})" for written, line in translation.differs)
     return tuple(found)
 
 
@@ -182,12 +207,12 @@ def format_table(status: Status, config: SiteConfig) -> str:
         )
         lines.extend(f"    {file}: {UNREVIEWED}" for file in catalog.unreviewed)
         lines.extend(f"    {problem}" for problem in catalog.errors)
-    own = [page for page in status.pages if page.overrides]
+    own = [page for page in status.pages if page.differs]
     if own:
         lines.append("")
-        lines.append("Translations that set their own values instead of their source's")
+        lines.append("Translations that differ from their source on purpose")
         for page in own:
-            lines.extend(f"  {page.path}: {override}" for override in page.overrides)
+            lines.extend(f"  {page.path}: {difference}" for difference in page.differs)
     if status.alerts:
         lines.append("")
         lines.append("Site alert")

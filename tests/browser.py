@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
+import signal
+import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,3 +47,35 @@ def serve(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def preview_server(site: Path) -> Iterator[str]:
+    """`pregon serve` on `site`, in its own process, as staff run it; yields its address."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "pregon", "serve", "--site", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as server:
+        try:
+            assert server.stdout is not None
+            address = re.search(r"http://\S+/", server.stdout.readline())
+            assert address is not None, "the preview did not start"
+            yield address.group(0)
+        finally:
+            server.send_signal(signal.SIGINT)
+            server.wait(timeout=30)
+
+
+def get_text(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a server of the test's own
+        return str(response.read().decode("utf-8"))
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("waited in vain")
+        time.sleep(0.2)

@@ -253,6 +253,25 @@ CASES = [
         "content/en/faq.md",
         'its address /en/faq/ is that of the index of the section "faq"',
     ),
+    Case(
+        "differs: names no fact",
+        write(
+            {
+                "content/es/faq/que.md": page(
+                    "¿Qué?", translation_key="what", differs="[hotline]", body="## ¿Una?\n\nSí."
+                )
+            }
+        ),
+        "content/es/faq/que.md:5",
+        'differs: "hotline" is not a phone number, email address, link, date, amount or percentage',
+    ),
+    Case("region: unknown", configure('region: "USA"\n'), "site.yaml", 'region "USA" is not a region code'),
+    Case(
+        "reading_grade: not a number",
+        configure("reading_grade: eight\n"),
+        "site.yaml",
+        "reading_grade must be a number from 1 to 20",
+    ),
 ]
 
 

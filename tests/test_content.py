@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 
 from pregon.errors import Problem
-from pregon.front_matter import parse_page, slugify
+from pregon.front_matter import parse_page
+from pregon.slugs import slugify
 
 from .conftest import BuildRun, SiteTree, page
 

@@ -296,7 +296,7 @@ def test_status_lists_what_a_translation_sets_itself_and_each_languages_alert(
     capsys.readouterr()
     run(["status", "--site", str(tree.root)])
     table = capsys.readouterr().out
-    section = table.split("Translations that set their own values instead of their source's\n", 1)[1]
+    section = table.split("Translations that differ from their source on purpose\n", 1)[1]
     own = section.split("\n\n", 1)[0].split("\n")
     assert own == [
         "  content/es/announcements/noticia.md: date: 2026-01-06 (source: 2026-01-05)",
@@ -307,7 +307,7 @@ def test_status_lists_what_a_translation_sets_itself_and_each_languages_alert(
     run(["status", "--json", "--site", str(tree.root)])
     report = json.loads(capsys.readouterr().out)
     by_path = {entry["path"]: entry for entry in report["pages"]}
-    assert by_path["content/es/register/pensilvania.md"]["overrides"] == [
+    assert by_path["content/es/register/pensilvania.md"]["differs"] == [
         "extra.registration_type: en línea (source: online)"
     ]
 

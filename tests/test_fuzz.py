@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pregon.cli import run
-from pregon.config import Language
 from pregon.errors import Problem
-from pregon.front_matter import parse_page, slugify
+from pregon.front_matter import parse_page
 from pregon.i18n import read_catalog
 from pregon.letters import is_url_word
+from pregon.site_config import Language
+from pregon.slugs import slugify
 
 from .conftest import MINIMAL_CONFIG, parse_html
 from .test_markdown import render

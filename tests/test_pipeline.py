@@ -15,7 +15,9 @@ from .conftest import REPO, BuildRun, SiteTree, page
 
 GOOD = {
     "content/en/faq/what.md": page("What?", body="## One?\n\nYes. See [the guide](../guides/guide.md)."),
-    "content/es/faq/que.md": page("¿Qué?", translation_key="what", body="## ¿Una?\n\nSí."),
+    "content/es/faq/que.md": page(
+        "¿Qué?", translation_key="what", body="## ¿Una?\n\nSí. Vea [la guía](../guides/guide.md)."
+    ),
     "content/en/guides/guide.md": page("Guide", body="## Facts\n\nText."),
 }
 PO = "translations/es/LC_MESSAGES/messages.po"

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 
 from pregon.config import load_config
-from pregon.front_matter import slugify
+from pregon.slugs import slugify
 
 from .conftest import BuildRun, SiteTree, page
 

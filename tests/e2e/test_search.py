@@ -6,14 +6,8 @@ from __future__ import annotations
 
 import functools
 import http.server
-import re
-import signal
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -23,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pregon.pipeline import BuildOptions, build
 
-from ..browser import serve
+from ..browser import get_text, preview_server, serve, wait_for
 from ..conftest import THREE_LANGUAGES, SiteTree
 from .conftest import AXE
 from .test_pages import axe_violations
@@ -229,55 +223,19 @@ def test_in_the_preview_an_edit_shows_at_once_and_the_index_follows(browser: Bro
     tree = SiteTree(tmp_path / "site-root")
     tree.root.mkdir()
     tree.write({"site.yaml": THREE_LANGUAGES, **FILES})
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pregon", "serve", "--site", str(tree.root), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        address = re.search(r"http://\S+/", server.stdout.readline())
-        assert address is not None
-        url = address.group(0)
+    library = ["Libraries open later in winter"]
+    with preview_server(tree.root) as url:
         tab = browser.new_page()
-        _wait_for(
-            lambda: _found_in_preview(tab, f"{url}en/search/?q=library")[:1] == ["Libraries open later in winter"]
-        )
-        before = _get(f"{url}__pregon/version")
-        tree.write(
-            {
-                "content/en/announcements/library-hours.md": FILES["content/en/announcements/library-hours.md"]
-                + "\nThe main branch also lends telescopes.\n"
-            }
-        )
-        _wait_for(lambda: _get(f"{url}__pregon/version") != before)
-        page_now = _get(f"{url}en/announcements/library-hours/")
-        assert "lends telescopes" in page_now
-        _wait_for(
-            lambda: _found_in_preview(tab, f"{url}en/search/?q=telescope")[:1] == ["Libraries open later in winter"]
-        )
+        wait_for(lambda: _found_in_preview(tab, f"{url}en/search/?q=library")[:1] == library)
+        before = get_text(f"{url}__pregon/version")
+        edited = FILES["content/en/announcements/library-hours.md"] + "\nThe main branch also lends telescopes.\n"
+        tree.write({"content/en/announcements/library-hours.md": edited})
+        wait_for(lambda: get_text(f"{url}__pregon/version") != before)
+        assert "lends telescopes" in get_text(f"{url}en/announcements/library-hours/")
+        wait_for(lambda: _found_in_preview(tab, f"{url}en/search/?q=telescope")[:1] == library)
         # The preview's index is the preview's own: nothing of it is left in the folder `build` publishes.
         assert not tree.out.exists()
         tab.close()
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
-        if server.stdout is not None:
-            server.stdout.close()
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - the preview on 127.0.0.1
-        return str(response.read().decode("utf-8"))
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("waited in vain")
-        time.sleep(0.2)
 
 
 HEADER_POLICY = (
