@@ -51,13 +51,13 @@ class Fact:
 _MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)")
 _REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<((?:https?|mailto|tel):[^>\s]+)>")
-_BARE_URL = re.compile(r"(?<![(<\[\w/])(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
+_BARE_URL = re.compile(r"(?<![<\[\w/])(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _AMOUNT = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _CURRENCIES = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
 _CURRENCY_WORDS = {"dollars": "USD", "dólares": "USD", "dolares": "USD", "dollar": "USD", "dólar": "USD"}
 _MONEY_BEFORE = re.compile(r"(US\$|\$|€|£)\s?(" + _AMOUNT + r")(?!\d)")
-_MONEY_AFTER = re.compile(r"(?<![\d.,])(" + _AMOUNT + r")\s?(US\$|\$|€|£|dollars?|dólar(?:es)?|dolares)\b", re.I)
+_MONEY_AFTER = re.compile(r"(?<![\d.,])(" + _AMOUNT + r")\s?(US\$|\$|€|£|dollars?|dólar(?:es)?|dolares)(?!\w)", re.I)
 _PERCENT = re.compile(r"(?<![\d.,])(" + _AMOUNT + r")\s?(%|por\s?ciento|percent|per\s?cent)", re.I)
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _HAN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
@@ -158,7 +158,7 @@ def _decimal(written: str) -> str | None:
         value = Decimal(f"{whole}.{fraction}" if fraction else whole)
     except InvalidOperation:
         return None
-    return f"{value:.2f}" if fraction else str(value)
+    return f"{value:.2f}"  # $50 and 50.00 dólares are the same amount
 
 
 def _dates(text: str, locale: str) -> Iterator[tuple[int, int, str]]:

@@ -34,13 +34,10 @@ class BackgroundIndexer:
         self._report = report
         self._condition = threading.Condition()
         self._wanted: tuple[SearchRecord, ...] | None = None
-        self._busy = False
         self._stopping = False
         self._made: tuple[str, dict[str, bytes]] | None = None
         """The key of the last index made, and its files: written again as they are if a preview build
         replaced the whole folder, without running Pagefind."""
-        self.runs = 0
-        """How many times Pagefind ran: for the tests."""
         self._thread = threading.Thread(target=self._work, name="pregon-search-index", daemon=True)
         self._thread.start()
 
@@ -49,11 +46,6 @@ class BackgroundIndexer:
         with self._condition:
             self._wanted = tuple(records)
             self._condition.notify_all()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait until every page given has been indexed; False if `timeout` passed first."""
-        with self._condition:
-            return self._condition.wait_for(lambda: self._wanted is None and not self._busy, timeout)
 
     def stop(self) -> None:
         with self._condition:
@@ -68,15 +60,11 @@ class BackgroundIndexer:
                 self._condition.wait_for(lambda: self._wanted is not None or self._stopping)
                 if self._stopping:
                     return
-                records, self._wanted, self._busy = self._wanted or (), None, True
+                records, self._wanted = self._wanted or (), None
             try:
                 self._index(records)
             except (IndexingFailed, OSError) as exc:
                 self._report(f"Search index not updated: {exc}")
-            finally:
-                with self._condition:
-                    self._busy = False
-                    self._condition.notify_all()
 
     def _index(self, records: tuple[SearchRecord, ...]) -> None:
         key = index_key(records)
@@ -86,7 +74,6 @@ class BackgroundIndexer:
             files = self._made[1]  # a build replaced the preview folder: the same index, written again
         else:
             files = pagefind_files(records)
-            self.runs += 1
             self._made = (key, files)
         _write_index(self.out_dir, files)
 

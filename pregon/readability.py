@@ -128,8 +128,10 @@ def page_readings(
     language has a formula. `cache`: where each text's reading is kept, by the text and its locale."""
     found = []
     for source in site.sources:
-        locale = site.config.language(source.lang).locale
-        if levels.formula_for(locale) is None:
+        language = site.config.language(source.lang)
+        locale = language.locale
+        # A language Babel does not know borrows another's locale: it is not measured with that formula.
+        if levels.formula_for(locale) is None or levels.formula_for(language.code) is None:
             continue
         key = cache.key("reading", source.body, str(source.body_line), locale, _VERSIONS) if cache else ""
         measured, reading = cache.known_reading(key) if cache is not None else (False, None)

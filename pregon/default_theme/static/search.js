@@ -19,6 +19,10 @@ async function engine() {
       await loaded.options({ excerptLength: 24, baseUrl: "/" });
       return loaded;
     });
+    // A failed load (an index not made yet, in the preview) is tried again at the next search.
+    pagefind.catch(() => {
+      pagefind = null;
+    });
   }
   return pagefind;
 }
