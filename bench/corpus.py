@@ -44,13 +44,14 @@ def sentence(rng: random.Random, lang: str, words: int = 14) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def body(rng: random.Random, lang: str, section: str, index: int, count: int) -> str:
+def body(rng: random.Random, targets: random.Random, lang: str, section: str, count: int) -> str:
+    """A page's text in `lang`; `targets` chooses what it links to, the same for every translation of it."""
     parts = []
     for part in range(4):
         heading = sentence(rng, lang, 4).rstrip(".") + ("?" if section == "faq" else "")
         parts.append(f"## {heading} {part}")
         parts.append(" ".join(sentence(rng, lang) for _ in range(4)))
-        target = rng.randrange(count)
+        target = targets.randrange(count)
         parts.append(
             f"See [{sentence(rng, lang, 3).rstrip('.')}](../announcements/page-{target:05d}.md) and "
             f"[{sentence(rng, lang, 2).rstrip('.')}](https://www.example.org/info/{target})."
@@ -78,7 +79,8 @@ def write_corpus(count: int, out: Path) -> None:
         rng = random.Random(f"{lang}-{count}")
         for index in range(count):
             section = section_of(index)
-            text = body(rng, lang, section, index, count)
+            # A translation states the same facts as its source: the links of both are chosen alike.
+            text = body(rng, random.Random(f"links-{count}-{index}"), lang, section, count)
             date = f"20{18 + index % 8:02d}-{1 + index % 12:02d}-{1 + index % 28:02d}"
             title = sentence(rng, lang, 6).rstrip(".")
             name = f"page-{index:05d}"

@@ -84,15 +84,36 @@ def fact_differences(site: Site, cache: SavedCache | None = None) -> list[Proble
     return problems
 
 
+def checked_sources(site: Site) -> list[SourcePage]:
+    """The pages whose facts are compared: each translation, and the original it is compared with."""
+    checked = []
+    for group in site.groups:
+        translations = [page.source for page in group.translated if page.source is not group.original]
+        if translations:
+            checked.append(group.original)
+            checked.extend(translations)
+    return checked
+
+
+def facts_key(site: Site, source: SourcePage, cache: SavedCache) -> str:
+    """The facts found in a text depend on the text, its language and the region only."""
+    return cache.key(
+        "facts", source.body, str(source.body_line), site.config.language(source.lang).locale, site.config.region
+    )
+
+
+def text_facts(site: Site, source: SourcePage) -> tuple[Fact, ...]:
+    """The facts of the page's text, as written (links unresolved): what the cache keeps."""
+    return tuple(facts_of(source.body, source.body_line, site.config.language(source.lang).locale, site.config.region))
+
+
 def page_facts(site: Site, source: SourcePage, cache: SavedCache | None = None) -> list[Fact]:
     """The page's facts, its links resolved to the pages they lead to. `cache`: where the facts found
-    in a text are kept (they depend on the text, its language and the region only)."""
-    locale = site.config.language(source.lang).locale
-    region = site.config.region
-    key = cache.key("facts", source.body, str(source.body_line), locale, region) if cache is not None else ""
+    in a text are kept (analysis.py fills it on every core)."""
+    key = facts_key(site, source, cache) if cache is not None else ""
     found = cache.known_facts(key) if cache is not None else None
     if found is None:
-        found = tuple(facts_of(source.body, source.body_line, locale, region))
+        found = text_facts(site, source)
         if cache is not None:
             cache.keep_facts(key, found)
     return [_resolved(site, source, fact) for fact in found]

@@ -54,14 +54,24 @@ _AUTOLINK = re.compile(r"<((?:https?|mailto|tel):[^>\s]+)>")
 _BARE_URL = re.compile(r"(?<![<\[\w/])(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _AMOUNT = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# The patterns below that start with an amount or a year start with a digit, and look behind it only then
+# (`\d(?<![\d.,]\d)`): Python's re skips ahead to the next digit instead of trying a look-behind at every
+# character, which made these patterns several times slower.
+_AMOUNT_FIRST = r"\d(?<![\d.,]\d)(?:\d{0,2}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d*(?:[.,]\d{1,2})?)"
 _CURRENCIES = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
 _CURRENCY_WORDS = {"dollars": "USD", "dólares": "USD", "dolares": "USD", "dollar": "USD", "dólar": "USD"}
 _MONEY_BEFORE = re.compile(r"(US\$|\$|€|£)\s?(" + _AMOUNT + r")(?!\d)")
-_MONEY_AFTER = re.compile(r"(?<![\d.,])(" + _AMOUNT + r")\s?(US\$|\$|€|£|dollars?|dólar(?:es)?|dolares)(?!\w)", re.I)
-_PERCENT = re.compile(r"(?<![\d.,])(" + _AMOUNT + r")\s?(%|por\s?ciento|percent|per\s?cent)", re.I)
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_MONEY_AFTER = re.compile(r"(" + _AMOUNT_FIRST + r")\s?(US\$|\$|€|£|dollars?|dólar(?:es)?|dolares)(?!\w)", re.I)
+_MONEY_HINT = re.compile(r"[$€£]|d[oó]ll?ar", re.I)
+_PERCENT = re.compile(r"(" + _AMOUNT_FIRST + r")\s?(%|por\s?ciento|percent|per\s?cent)", re.I)
+_PERCENT_HINT = re.compile(r"%|cent|cien", re.I)
+_ISO_DATE = re.compile(r"(\d{4})(?<!\d\d{4})-(\d{2})-(\d{2})(?!\d)")
 _HAN_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _VIETNAMESE_DATE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?", re.I)
+_PHONE_HINT = re.compile(r"\d(?:[^\w\n]{0,3}\d){3}")
+"""Four digits with at most a few marks between each: no phone number of any region is shorter."""
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
+_DIGIT = re.compile(r"\d")
 
 
 def facts_of(text: str, first_line: int, locale: str, region: str) -> list[Fact]:
@@ -83,34 +93,65 @@ def facts_of(text: str, first_line: int, locale: str, region: str) -> list[Fact]
     def masked() -> str:
         return "".join(chars)
 
+    def masked_between(start: int, end: int) -> str:
+        return "".join(chars[start:end])
+
     for start, end, address in _link_addresses(text):
         if address.lower().startswith(("mailto:", "tel:")):
             continue  # the address itself is read as an email or phone number below
         take("link", WEB + web_address(address) if is_outside(address) else address, start, end)
-    for match in _EMAIL.finditer(masked()):
-        take("email", match.group(0).lower(), *match.span())
-    current = masked()
-    for number in phonenumbers.PhoneNumberMatcher(current, region, leniency=phonenumbers.Leniency.VALID):
-        value = phonenumbers.format_number(number.number, phonenumbers.PhoneNumberFormat.E164)
-        take("phone", value, number.start, number.end)
-    for start, end, value in _dates(masked(), locale):
-        take("date", value, start, end)
-    for match in _MONEY_BEFORE.finditer(masked()):
-        amount = _decimal(match.group(2))
-        if amount is not None:
-            take("money", f"{_CURRENCIES[match.group(1)]} {amount}", *match.span())
-    for match in _MONEY_AFTER.finditer(masked()):
-        amount = _decimal(match.group(1))
-        unit = match.group(2)
-        currency = _CURRENCIES.get(unit) or _CURRENCY_WORDS.get(unit.lower(), "USD")
-        if amount is not None:
-            take("money", f"{currency} {amount}", *match.span())
-    for match in _PERCENT.finditer(masked()):
-        amount = _decimal(match.group(1))
-        if amount is not None:
-            take("percent", f"{amount}%", *match.span())
+    # Each pattern is tried only where what it needs is: an email address an @; phone numbers, dates,
+    # amounts and percentages a digit, so only the paragraphs with one are read for them, each on its
+    # own (most paragraphs of most pages have none, and the phone number matcher is slow on long texts).
+    if "@" in text:
+        for match in _EMAIL.finditer(masked()):
+            take("email", match.group(0).lower(), *match.span())
+    for first, last in _paragraphs_with_digits(masked()):
+        paragraph = functools.partial(masked_between, first, last)
+        for start, end, value in _phone_numbers(paragraph(), region):
+            take("phone", value, first + start, first + end)
+        for start, end, value in _dates(paragraph(), locale):
+            take("date", value, first + start, first + end)
+        for match in _MONEY_BEFORE.finditer(current := paragraph()):
+            amount = _decimal(match.group(2))
+            if amount is not None:
+                take("money", f"{_CURRENCIES[match.group(1)]} {amount}", first + match.start(), first + match.end())
+        if _MONEY_HINT.search(current):
+            for match in _MONEY_AFTER.finditer(paragraph()):
+                amount = _decimal(match.group(1))
+                unit = match.group(2)
+                currency = _CURRENCIES.get(unit) or _CURRENCY_WORDS.get(unit.lower(), "USD")
+                if amount is not None:
+                    take("money", f"{currency} {amount}", first + match.start(), first + match.end())
+        if _PERCENT_HINT.search(current := paragraph()):
+            for match in _PERCENT.finditer(current):
+                amount = _decimal(match.group(1))
+                if amount is not None:
+                    take("percent", f"{amount}%", first + match.start(), first + match.end())
     found.sort(key=lambda fact: (fact.line, KINDS.index(fact.kind), fact.value))
     return found
+
+
+def _paragraphs_with_digits(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph (lines between blank ones) with a digit in it."""
+    start = 0
+    for paragraph_break in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = paragraph_break.start() if paragraph_break is not None else len(text)
+        if _DIGIT.search(text, start, end):
+            yield start, end
+        if paragraph_break is not None:
+            start = paragraph_break.end()
+
+
+def _phone_numbers(text: str, region: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, E.164 number) of each phone number."""
+    if _PHONE_HINT.search(text):
+        for number in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            yield (
+                number.start,
+                number.end,
+                phonenumbers.format_number(number.number, phonenumbers.PhoneNumberFormat.E164),
+            )
 
 
 WEB = "web:"
@@ -175,11 +216,11 @@ def _dates(text: str, locale: str) -> Iterator[tuple[int, int, str]]:
         value = _iso(match.group(1), match.group(2), match.group(3))
         if value and fresh(*match.span()):
             yield (*match.span(), value)
-    for match in _HAN_DATE.finditer(text):
+    for match in _HAN_DATE.finditer(text) if "年" in text else ():
         value = _iso(match.group(1), match.group(2), match.group(3))
         if value and fresh(*match.span()):
             yield (*match.span(), value)
-    for match in _VIETNAMESE_DATE.finditer(text):
+    for match in _VIETNAMESE_DATE.finditer(text) if "ngày" in text.lower() else ():
         value = _iso(match.group(3), match.group(2), match.group(1))
         if value and fresh(*match.span()):
             yield (*match.span(), value)
@@ -228,6 +269,10 @@ def _month_patterns(locale: str) -> tuple[dict[str, int], re.Pattern[str], re.Pa
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|º|°|er|\.)?"
     year = r"(?P<year>\d{4})"
     filler = r"(?:\s+\w{1,3})?"
-    month_first = re.compile(rf"(?<!\w){month}\s+{day}(?!\d)(?:,?{filler}\s+{year}(?!\d))?", re.IGNORECASE)
-    day_first = re.compile(rf"(?<![\w.,]){day}{filler}\s+{month}(?:,?{filler}\s+{year}(?!\d))?", re.IGNORECASE)
+    # The look-ahead at a month's first letters lets re skip the words that cannot start one.
+    initials = re.escape("".join(sorted({name[0] for name in months} | {name[0].upper() for name in months})))
+    month_first = re.compile(
+        rf"(?=[{initials}])(?<!\w){month}\s+{day}(?!\d)(?:,?{filler}\s+{year}(?!\d))?", re.IGNORECASE
+    )
+    day_first = re.compile(rf"(?=\d)(?<![\w.,]){day}{filler}\s+{month}(?:,?{filler}\s+{year}(?!\d))?", re.IGNORECASE)
     return months, month_first, day_first

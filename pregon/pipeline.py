@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from .analysis import analyse
 from .cache import SavedCache, load_cache, save_cache
 from .config import load_config
 from .content import ContentMemory, load_content
@@ -132,10 +133,14 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     stage("catalogs", begun)
     if site is not None:
         begun = time.perf_counter()
+        levels = _reading_levels(cache_dir, memory)
+        analyse(site, cache, levels)
+        stage("analysis", begun)
+        begun = time.perf_counter()
         problems.extend(fact_differences(site, cache))
         stage("facts", begun)
         begun = time.perf_counter()
-        problems.extend(_reading_problems(site, cache, cache_dir, memory))
+        problems.extend(reading_problems(site.config, page_readings(site, levels, cache)))
         stage("reading", begun)
     if site is None or _has_errors(problems, options.strict):
         raise BuildFailed(_final(problems, options.strict))
@@ -243,14 +248,14 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
 
 
-def _reading_problems(site: Site, cache: SavedCache, cache_dir: Path, memory: PreviewMemory | None) -> list[Problem]:
-    """Advice on the pages harder to read than the site allows (readability.py)."""
+def _reading_levels(cache_dir: Path, memory: PreviewMemory | None) -> ReadingLevels:
+    """The measurer of reading levels (readability.py): a process that builds again keeps its own."""
     levels = memory.reading_levels if memory is not None else None
     if levels is None:
         levels = ReadingLevels(cache_dir)
         if memory is not None:
             memory.reading_levels = levels
-    return reading_problems(site.config, page_readings(site, levels, cache))
+    return levels
 
 
 def _with_search_index(

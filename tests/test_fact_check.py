@@ -5,10 +5,14 @@ The phone numbers are from the 555-01xx range set aside for fiction, the address
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Callable
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pregon.cli import run
 from pregon.errors import Problem
@@ -228,3 +232,39 @@ def test_the_shipped_site_raises_no_alarm(shipped_site: SiteTree) -> None:
     translated = [group for group in site.groups if len(group.translated) > 1]
     assert len(translated) >= 6  # every page of the shipped site is in English and Spanish
     assert fact_differences(site) == []
+
+
+_FRAGMENTS = [
+    "Call 215-555-0123",
+    "(267) 555-0188",
+    "+1 215 555 0100",
+    "215.555.0142 ext. 3",
+    "in 2026",
+    "| 1 | 2 |",
+    "May 5, 2026",
+    "$1,250.50",
+    "12 %",
+    "word",
+    "Philly311",
+    "\n",
+    "\n\n",
+    "\n  \n",
+    " ",
+    "-",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40))
+def test_every_phone_number_the_matcher_finds_in_the_whole_text_is_found(fragments: list[str]) -> None:
+    """facts.py gives the matcher only the paragraphs with four digits close together: it must find
+    there every number it would find in the whole text."""
+    text = " ".join(fragments)
+    whole = [
+        (phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164), match.start)
+        for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID)
+    ]
+    starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    expected = sorted((1 + bisect.bisect_right(starts, start) - 1, value) for value, start in whole)
+    found = sorted((fact.line, fact.value) for fact in facts_of(text, 1, "en_US", "US") if fact.kind == "phone")
+    assert found == expected

