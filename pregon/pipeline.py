@@ -6,6 +6,7 @@ stage found an error, so the published folder only ever changes to a complete, c
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections import Counter
@@ -48,7 +49,7 @@ from .output import (
     unwritable_as_problem,
     write_outputs,
 )
-from .printed import PdfEngine, load_engine, printed, printed_languages, prune_cache
+from .printed import PdfEngine, printed, printed_languages, prune_cache, start_engine
 from .readability import ReadingLevels, page_readings, reading_problems
 from .render import Made, RenderedSite, render_site
 from .search import IndexingFailed, search_index
@@ -73,11 +74,14 @@ def build(
     build of this process. One build at a time of a site and of an output folder: if another one runs,
     this one waits for it (telling `waiting` once), or fails if `options.wait` is False.
     """
-    with build_lock(options.site_dir, options.out_dir, options.wait, waiting):
-        return _build(options, memory, changed)
+    with build_lock(options.site_dir, options.out_dir, options.wait, waiting), contextlib.ExitStack() as ending:
+        return _build(options, memory, changed, ending)
 
 
-def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozenset[str] | None) -> BuildReport:
+def _build(
+    options: BuildOptions, memory: PreviewMemory | None, changed: frozenset[str] | None, ending: contextlib.ExitStack
+) -> BuildReport:
+    """The build; `ending`: what to close when it ends, however it ends (the print service)."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     problems: list[Problem] = []
@@ -125,6 +129,16 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
     if config is None:
         raise BuildFailed(problems)
     problems.extend(_output_folder_problems(config, options.out_dir))
+    # Started now, the print service imports WeasyPrint while the site is checked and rendered; only a
+    # site with guides to print starts it.
+    pdf_engine, pdf_problems = (
+        start_engine(config.theme.static_folders, cache_dir, config.theme.static_file("print.css"))
+        if site is not None and any(printed(site, group) for group in site.groups)
+        else (None, [])
+    )
+    if pdf_engine is not None:
+        ending.callback(pdf_engine.close)
+    problems.extend(pdf_problems)
 
     # Catalogs are read even when the content has errors, so that every mistake is reported at once.
     begun = time.perf_counter()
@@ -146,13 +160,6 @@ def _build(options: BuildOptions, memory: PreviewMemory | None, changed: frozens
         raise BuildFailed(_final(problems, options.strict))
 
     begun = time.perf_counter()
-    # Loading WeasyPrint takes most of a second: only a site with guides to print pays for it.
-    pdf_engine, pdf_problems = (
-        load_engine(config.theme.static_folders, cache_dir, config.theme.static_file("print.css"))
-        if any(printed(site, group) for group in site.groups)
-        else (None, [])
-    )
-    problems.extend(pdf_problems)
     if pdf_engine is not None:
         problems.extend(missing_fonts(printed_languages(site)))
     out_dir = options.out_dir.absolute()

@@ -1,9 +1,11 @@
 """Printed editions of action guides: one PDF per translation and a bilingual handout per translated
-language, each made from HTML for paper with WeasyPrint, and cached by that HTML.
+language, made from HTML for paper with WeasyPrint, and cached by that HTML.
 
 WeasyPrint is a layout engine made for paged media; it embeds the fonts it uses, so accents, ñ, ¿
-and ¡ print anywhere. It may fetch nothing but the site's own static files. A PDF is re-rendered only
+and ¡ print anywhere. It may fetch nothing but the site's own static files. A PDF is made again only
 when the HTML it is made from changed: the cache is keyed by that HTML, so it can never be stale.
+Each edition is laid out once, and a handout is made of its two editions' layouts, in the print
+service's processes (print_service.py).
 """
 
 from __future__ import annotations
@@ -12,19 +14,20 @@ import hashlib
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from types import ModuleType
 
 import jinja2
 from markupsafe import Markup
 
 from .conversion import LinkAnswer
 from .environments import MissingStrings, Templates, template_problem
-from .errors import Problem, warning
+from .errors import Problem, error, warning
 from .files import atomic_write
 from .markdown import MarkdownConverter
 from .output import Output
 from .plans import Download
+from .print_service import GuideJob, Handout, PrintingFailed, PrintService, WeasyPrintMissing
 from .site import Page, PageGroup, Site, web_address
 from .site_config import PLAIN, Language
 
@@ -33,54 +36,44 @@ CACHE_FOLDER = "pdf"
 
 @dataclass(frozen=True)
 class PdfEngine:
-    """Renders print HTML to PDF bytes, reusing the bytes of any HTML it rendered before."""
+    """Gives each printed edition its PDF: from the cache when its HTML was printed before, else from
+    the print service."""
 
-    static_folders: tuple[Path, ...]
-    """The site's static folder, then the theme's: the only files a printed guide may read."""
+    service: PrintService
     cache_dir: Path
     stylesheet: str
-    weasyprint: ModuleType
     used: set[str] = field(default_factory=set, compare=False)
     """Cache keys this build used; the others are pruned after it."""
 
-    def render(self, html: str) -> bytes:
-        version = self.weasyprint.__version__
-        key = hashlib.sha256("\0".join((version, self.stylesheet, html)).encode("utf-8")).hexdigest()
+    def key(self, *parts: str) -> str:
+        return hashlib.sha256("\0".join((_weasyprint_version(), self.stylesheet, *parts)).encode("utf-8")).hexdigest()
+
+    def cached(self, key: str) -> bytes | None:
         self.used.add(key)
         cached = self.cache_dir / f"{key}.pdf"
-        if cached.is_file():
-            return cached.read_bytes()
-        document = self.weasyprint.HTML(string=html, base_url=str(self.static_folders[0]), url_fetcher=self._fetch)
-        pdf: bytes = document.write_pdf(stylesheets=[self.weasyprint.CSS(string=self.stylesheet)])
+        return cached.read_bytes() if cached.is_file() else None
+
+    def keep(self, key: str, pdf: bytes) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(cached, pdf)
-        return pdf
+        atomic_write(self.cache_dir / f"{key}.pdf", pdf)
 
-    def _fetch(self, url: str, *args: object, **kwargs: object) -> object:
-        # Only the site's own static files may be read: never the network, never elsewhere on disk.
-        prefixes = tuple(folder.resolve().as_uri() + "/" for folder in self.static_folders)
-        if not url.startswith(prefixes):
-            raise ValueError(f"a printed guide may only use the site's static files, not {url}")
-        fetched: object = self.weasyprint.default_url_fetcher(url, *args, **kwargs)
-        return fetched
+    def close(self) -> None:
+        self.service.close()
 
 
-def load_engine(
+def _weasyprint_version() -> str:
+    """Read from the package's metadata: a build whose PDFs are all cached never waits for the import."""
+    try:
+        return metadata.version("weasyprint")
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+def start_engine(
     static_folders: tuple[Path, ...], cache_root: Path, stylesheet: Path | None
 ) -> tuple[PdfEngine | None, list[Problem]]:
-    """The PDF engine, or None with a warning saying how to install it; the rest of the site still builds."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:
-        return None, [
-            warning(
-                "site.yaml",
-                None,
-                f"printed guides (PDF) were not made: WeasyPrint cannot be loaded ({str(exc).splitlines()[0][:80]})",
-                "install it with: pip install weasyprint==70.0 (it needs the system's pango library: "
-                "apt-get install libpango-1.0-0 libpangoft2-1.0-0)",
-            )
-        ]
+    """The PDF engine, its service importing WeasyPrint from now on; None with a warning when the print
+    stylesheet cannot be read. (That WeasyPrint cannot be loaded is found when guides are printed.)"""
     try:
         if stylesheet is None:
             raise FileNotFoundError("neither the site's static/ nor the theme has print.css")
@@ -94,8 +87,19 @@ def load_engine(
                 "restore static/print.css, or delete the site's own copy to use the theme's",
             )
         ]
-    engine = PdfEngine(static_folders, cache_root / CACHE_FOLDER, style, weasyprint)
-    return engine, []
+    service = PrintService(static_folders, style)
+    service.start()
+    return PdfEngine(service, cache_root / CACHE_FOLDER, style), []
+
+
+def _not_loaded(exc: PrintingFailed) -> Problem:
+    return warning(
+        "site.yaml",
+        None,
+        f"printed guides (PDF) were not made: WeasyPrint cannot be loaded ({exc})",
+        "install it with: pip install weasyprint==70.0 (it needs the system's pango library: "
+        "apt-get install libpango-1.0-0 libpangoft2-1.0-0)",
+    )
 
 
 def qr_code_svg(url: str) -> str:
@@ -127,26 +131,110 @@ class PrintedGuides:
 
 def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> PrintedGuides:
     """The PDFs of every guide: one per translation, and a bilingual handout per translated language."""
-    downloads: dict[tuple[str, str], tuple[Download, ...]] = {}
-    outputs: list[Output] = []
-    missing: set[tuple[str, str]] = set()
-    problems: list[Problem] = []
     if engine is None:
-        return PrintedGuides(downloads, (), frozenset(), ())
-    printer = _Printer(site, templates, engine)
+        return PrintedGuides({}, (), frozenset(), ())
+    printer = _Printer(site, templates)
+    problems: list[Problem] = []
+    guides: list[_Guide] = []
     for group in site.groups:
         if not printed(site, group):
             continue
         try:
-            made = [printer.edition(pages) for pages in _editions(site, group)]
+            guides.append(printer.guide(group))
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, site.config))
-            continue
-        outputs += [output for output, _, _ in made]
-        downloads[group.key] = tuple(download for _, download, _ in made)
-        for _, _, noted in made:
-            missing.update(noted)
+    try:
+        pdfs = _pdfs(guides, engine, site.config.paper)
+    except WeasyPrintMissing as exc:
+        return PrintedGuides({}, (), frozenset(), (*problems, _not_loaded(exc)))
+    except PrintingFailed as exc:
+        failed = error("static/print.css", None, f"the printed guides could not be laid out: {exc}", _LAYOUT_HINT)
+        return PrintedGuides({}, (), frozenset(), (*problems, failed))
+    downloads: dict[tuple[str, str], tuple[Download, ...]] = {}
+    outputs: list[Output] = []
+    missing: set[tuple[str, str]] = set()
+    for guide in guides:
+        editions = (*guide.singles, *guide.handouts)
+        outputs += [Output(edition.path, pdfs[edition.path]) for edition in editions]
+        downloads[guide.key] = tuple(
+            Download(edition.path, edition.languages, len(pdfs[edition.path])) for edition in editions
+        )
+        for edition in editions:
+            missing.update(edition.missing)
     return PrintedGuides(downloads, tuple(outputs), frozenset(missing), tuple(problems))
+
+
+_LAYOUT_HINT = "undo the last change to a guide or to print.css, and report it if it persists"
+
+
+@dataclass(frozen=True)
+class _Edition:
+    path: str
+    languages: tuple[Language, ...]
+    missing: MissingStrings
+
+
+@dataclass(frozen=True)
+class _Single(_Edition):
+    html: str
+
+
+@dataclass(frozen=True)
+class _Pair(_Edition):
+    halves: tuple[int, int]
+    """The singles (indexes into _Guide.singles) it is made of."""
+    title: str
+
+
+@dataclass(frozen=True)
+class _Guide:
+    key: tuple[str, str]
+    singles: tuple[_Single, ...]
+    handouts: tuple[_Pair, ...]
+
+
+def _pdfs(guides: list[_Guide], engine: PdfEngine, paper: str) -> dict[str, bytes]:
+    """Every edition's PDF by its path: those cached, and the others printed, all at once."""
+    found: dict[str, bytes] = {}
+    jobs: list[GuideJob] = []
+    waiting: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = []
+    for guide in guides:
+        single_keys = [engine.key(single.html) for single in guide.singles]
+        needed: dict[int, int] = {}  # a single's index in the guide -> its index in the job
+
+        def laid_out(index: int, needed: dict[int, int] = needed) -> int:
+            return needed.setdefault(index, len(needed))
+
+        singles, handouts = [], []
+        for index, (single, key) in enumerate(zip(guide.singles, single_keys, strict=True)):
+            pdf = engine.cached(key)
+            if pdf is None:
+                singles.append((index, single.path, key))
+            else:
+                found[single.path] = pdf
+        for pair in guide.handouts:
+            first, second = pair.halves
+            key = engine.key("handout", single_keys[first], single_keys[second], pair.title)
+            pdf = engine.cached(key)
+            if pdf is None:
+                handouts.append((pair, key))
+            else:
+                found[pair.path] = pdf
+        if not singles and not handouts:
+            continue
+        single_numbers = tuple(laid_out(index) for index, _, _ in singles)
+        pairs = tuple(Handout(laid_out(pair.halves[0]), laid_out(pair.halves[1]), pair.title) for pair, _ in handouts)
+        editions = tuple(guide.singles[index].html for index in sorted(needed, key=needed.__getitem__))
+        jobs.append(GuideJob(editions, single_numbers, pairs, paper))
+        waiting.append(([(path, key) for _, path, key in singles], [(pair.path, key) for pair, key in handouts]))
+    if jobs:
+        for (single_paths, handout_paths), printed_pdfs in zip(waiting, engine.service.print(jobs), strict=True):
+            for (path, key), pdf in zip(
+                single_paths + handout_paths, printed_pdfs.singles + printed_pdfs.handouts, strict=True
+            ):
+                engine.keep(key, pdf)
+                found[path] = pdf
+    return found
 
 
 def printed_languages(site: Site) -> tuple[Language, ...]:
@@ -169,40 +257,46 @@ def _prints(site: Site, page: Page) -> bool:
     return site.config.section(source.section).prints if source.prints is None else source.prints
 
 
-def _editions(site: Site, group: PageGroup) -> list[tuple[Page, ...]]:
-    translated = tuple(page for page in group.translated if _prints(site, page))
-    default = next((page for page in translated if page.lang == site.config.default_language), None)
-    sets: list[tuple[Page, ...]] = [(page,) for page in translated]
-    if default is not None:
-        sets += [(default, page) for page in translated if page is not default]
-    return sets
-
-
 class _Printer:
-    def __init__(self, site: Site, templates: Templates, engine: PdfEngine) -> None:
+    def __init__(self, site: Site, templates: Templates) -> None:
         self.site = site
         self.templates = templates
-        self.engine = engine
         self.converter = MarkdownConverter()
 
-    def edition(self, pages: tuple[Page, ...]) -> tuple[Output, Download, MissingStrings]:
-        config = self.site.config
-        languages_suffix = "" if len(pages) == 1 else "-" + "-".join(page.lang for page in pages)
-        path = pages[0].url + pages[0].source.slug + languages_suffix + ".pdf"
-        first = pages[0]
+    def guide(self, group: PageGroup) -> _Guide:
+        """The guide's editions: each translation alone, and the default language's with each other."""
+        translated = tuple(page for page in group.translated if _prints(self.site, page))
+        singles = tuple(self._single(page) for page in translated)
+        default = next(
+            (index for index, page in enumerate(translated) if page.lang == self.site.config.default_language), None
+        )
+        handouts: tuple[_Pair, ...] = ()
+        if default is not None:
+            handouts = tuple(
+                self._pair(translated, singles, default, index) for index in range(len(translated)) if index != default
+            )
+        return _Guide(group.key, singles, handouts)
+
+    def _single(self, page: Page) -> _Single:
         html = self.templates.render(
-            first.lang,
+            page.lang,
             "print.html",
-            first.output_path,
+            page.output_path,
             lambda: {
-                "editions": [self._edition_html(page) for page in pages],
-                "paper": config.paper,
-                "title": " / ".join(page.source.title for page in pages),
+                "editions": [self._edition_html(page)],
+                "paper": self.site.config.paper,
+                "title": page.source.title,
             },
         )
-        content = self.engine.render(html.text)
-        languages = tuple(config.language(page.lang) for page in pages)
-        return Output(path, content), Download(path, languages, len(content)), html.missing
+        path = page.url + page.source.slug + ".pdf"
+        return _Single(path, (self.site.config.language(page.lang),), html.missing, html.text)
+
+    def _pair(self, pages: tuple[Page, ...], singles: tuple[_Single, ...], first: int, second: int) -> _Pair:
+        both = (pages[first], pages[second])
+        path = both[0].url + both[0].source.slug + "-" + "-".join(page.lang for page in both) + ".pdf"
+        languages = singles[first].languages + singles[second].languages
+        title = " / ".join(page.source.title for page in both)
+        return _Pair(path, languages, singles[first].missing | singles[second].missing, (first, second), title)
 
     def _edition_html(self, page: Page) -> Markup:
         url = self.site.config.base_url + page.url

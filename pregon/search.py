@@ -16,12 +16,11 @@ the results with the strings of its catalogs.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import html
 import json
 import os
+import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -123,25 +122,18 @@ def _kept_index(key: str, published: PublishedSite) -> SearchIndex | None:
 def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     """The files Pagefind makes of `records`, by their path in the site (`pagefind/...`).
 
-    Pagefind's Python API is asynchronous; it runs in a thread of its own, so that a caller that already
-    runs an event loop (a test driving a browser, say) can build too."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
-        try:
-            return executor.submit(asyncio.run, _pagefind_files(records)).result()
-        except IndexingFailed:
-            raise
-        except Exception as exc:  # its wrapper raises what its binary or its pipes raise
-            raise IndexingFailed(f"{type(exc).__name__}: {exc}") from exc
+    The pages are written as files into a folder, and Pagefind's own command indexes that folder, as it
+    indexes any built site. Its Python API drives the same program through a pipe it polls every tenth
+    of a second: three requests cost a third of a second even for a site of ten pages."""
+    # Imported here: a build that keeps its index never looks for Pagefind.
+    from pagefind.service import get_executable
 
-
-async def _pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
-    # Imported here: a build that keeps its index never starts Pagefind, nor pays for importing it.
-    from pagefind.index import IndexConfig, PagefindIndex
-
+    if not records:
+        return {}  # a site with no page of its own has nothing to search, and Pagefind refuses an empty site
+    program = get_executable()
+    if program is None:
+        raise IndexingFailed("its program is not installed")
     with tempfile.TemporaryDirectory(prefix="pregon-search-") as folder:
-        # The pages are written as files and Pagefind reads the folder in one request, on all its
-        # threads: its Python API answers one request per tenth of a second (it polls its pipe), so
-        # a page at a time would cost a minute and a half for a thousand pages.
         pages, made = Path(folder) / "pages", Path(folder) / "index"
         folders: set[Path] = set()
         for record in records:
@@ -150,12 +142,20 @@ async def _pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
             target.write_bytes(record.document().encode("utf-8"))
-        # Written to a folder rather than returned in memory, as Pagefind advises: a large index read
-        # back through its pipes can stall. Leaving the context writes the files there.
-        async with PagefindIndex(config=IndexConfig(output_path=str(made))) as index:
-            if records:
-                await index.add_directory(str(pages))
-        return _read_index(made)
+        pages.mkdir(exist_ok=True)
+        try:
+            ran = subprocess.run(
+                [str(program), "--site", str(pages), "--output-path", str(made), "--silent"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as exc:
+            raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
+        if ran.returncode != 0:
+            said = (ran.stderr or ran.stdout).strip().splitlines()
+            raise IndexingFailed(f"it stopped with exit status {ran.returncode}" + (f": {said[-1]}" if said else ""))
+        return _read_index(made) if made.is_dir() else {}
 
 
 def _read_index(folder: Path) -> dict[str, bytes]:

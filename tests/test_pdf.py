@@ -177,3 +177,34 @@ def test_without_the_pdf_engine_the_rest_builds(site_tree: Callable[..., SiteTre
     assert result.returncode == 0, result.stderr
     assert "printed guides (PDF) were not made" in result.stderr and "pip install weasyprint" in result.stderr
     assert (tree.out / "en/guides/g/index.html").is_file() and not list(tree.out.rglob("*.pdf"))
+
+
+def test_a_handout_is_its_two_editions_each_numbered_on_its_own(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    """Each edition is laid out once: the handout's halves are the single-language PDFs' pages, each
+    numbered on its own, the second starting on a right-hand page (a blank one put before it)."""
+    english = "## Facts\n\n" + "\n\n".join(f"Fact number {n} that a resident should know." for n in range(3))
+    spanish_items = "\n".join(f"- Dato número {n} que un residente debe saber sobre sus derechos." for n in range(90))
+    tree = site_tree(
+        {
+            "content/en/guides/g.md": page("A guide", body=english),
+            "content/es/guides/g.md": page("Una guía", body=f"## Datos\n\n{spanish_items}"),
+        }
+    )
+    result = build(tree)
+    assert result.code == 0, result.err
+
+    def raw_pages(pdf: Path) -> list[str]:
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+        return text.stdout.split("\f")[: int(pdf_info(pdf)["Pages"])]
+
+    alone_en = raw_pages(tree.out / "en/guides/g/g.pdf")
+    alone_es = raw_pages(tree.out / "es/guias/g/g.pdf")
+    assert len(alone_en) == 1 and len(alone_es) >= 2
+    handout = raw_pages(tree.out / "en/guides/g/g-en-es.pdf")
+    assert handout == alone_en + [""] + alone_es  # a blank page, with not even a number, before the second half
+    assert re.search(r"\b1\s*/\s*1\b", handout[0])
+    for number, text in enumerate(alone_es, start=1):
+        assert re.search(rf"\b{number}\s*/\s*{len(alone_es)}\b", text)
+    assert pdf_info(tree.out / "en/guides/g/g-en-es.pdf")["Title"] == "A guide / Una guía"
