@@ -96,7 +96,7 @@ class PrintService:
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         # Not a daemon: a daemon may not fork the workers it lays guides out in.
-        self._process = context.Process(target=_serve, args=(theirs, self._settings), name="pregon-print")
+        self._process = context.Process(target=_serve, args=(theirs, ours, self._settings), name="pregon-print")
         self._process.start()
         theirs.close()
         self._connection = ours
@@ -138,14 +138,23 @@ class PrintService:
         return answer
 
 
-def _serve(connection: multiprocessing.connection.Connection, settings: _Settings) -> None:
-    """The service's process: import WeasyPrint, say its version, then print each list of jobs sent."""
+def _serve(
+    connection: multiprocessing.connection.Connection,
+    builds_end: multiprocessing.connection.Connection,
+    settings: _Settings,
+) -> None:
+    """The service's process: import WeasyPrint, say its version, then print each list of jobs sent.
+    It ends when the build closes its end of the pipe, or when the build's process ends, however it
+    ends: the copy of the build's end that the fork gave this process is closed first, or it would
+    wait for ever (holding the build's lock) after a build killed mid-way."""
+    builds_end.close()
     try:
         import weasyprint
     except (ImportError, OSError) as exc:
-        connection.send(WeasyPrintMissing(str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__))
+        _say(connection, WeasyPrintMissing(str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__))
         return
-    connection.send(weasyprint.__version__)
+    if not _say(connection, weasyprint.__version__):
+        return
     printer = _Printer(weasyprint, settings)
     while True:
         try:
@@ -155,9 +164,20 @@ def _serve(connection: multiprocessing.connection.Connection, settings: _Setting
         if jobs is None:
             return
         try:
-            connection.send(printer.lay_out_all(jobs))
+            answer: object = printer.lay_out_all(jobs)
         except Exception as exc:  # WeasyPrint raises what its parsers and pango raise
-            connection.send(PrintingFailed(f"{type(exc).__name__}: {exc}"))
+            answer = PrintingFailed(f"{type(exc).__name__}: {exc}")
+        if not _say(connection, answer):
+            return
+
+
+def _say(connection: multiprocessing.connection.Connection, answer: object) -> bool:
+    """Send `answer` to the build; False if the build is gone."""
+    try:
+        connection.send(answer)
+    except OSError:
+        return False
+    return True
 
 
 class _Printer:
