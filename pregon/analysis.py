@@ -2,20 +2,28 @@
 found on every core: the stage before the checks that compare and judge them.
 
 Both are pure functions of a page's text and language, and both are kept in the build cache by that
-text, so an edit measures one page again. A cold build measures them all: a few milliseconds a page,
+text, so an edit measures one page again. A cold build measures them all: about a millisecond a page,
 seconds for a site of thousands, which would otherwise run on one core while the other waits. The
 checks (fact_check.py, readability.py) then find every answer in the cache.
+
+A build from the command line finds them in a service (services.py) started before the cache is
+loaded: measuring even one page needs textstat, NLTK and the CMU dictionary, which take longer to load
+(0.45 s) than the rest of a build after one edit, and load there on the other core meanwhile. The
+preview, whose process keeps them loaded from build to build, finds them itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from .cache import SavedCache
-from .fact_check import checked_sources, facts_key, text_facts
-from .facts import Fact
+from .fact_check import checked_sources, facts_key
+from .facts import Fact, facts_of
 from .front_matter import SourcePage
 from .readability import Reading, ReadingLevels, measured_sources, reading_key
+from .services import Service
 from .site import Site
 from .workers import cores, map_in_workers
 
@@ -38,37 +46,108 @@ class _Found:
     reading: Reading | None
 
 
-def analyse(site: Site, cache: SavedCache, levels: ReadingLevels) -> int:
-    """Find what the cache lacks and keep it there; returns how many pages were analysed."""
+@dataclass(frozen=True)
+class _Text:
+    """What a page is analysed from: sent to the service."""
+
+    body: str
+    first_line: int
+    locale: str
+    region: str
+    facts: bool
+    reading: bool
+
+
+Analyser = ReadingLevels | Service[list[_Text], list[_Found]]
+"""Where pages are analysed: in this process, or in the service."""
+
+
+def analysis_service(cache_folder: Path) -> Service[list[_Text], list[_Found]]:
+    """The service that analyses pages; it loads textstat and the dictionaries as it starts."""
+
+    def get_ready() -> tuple[Callable[[list[_Text]], list[_Found]], object]:
+        levels = ReadingLevels(cache_folder)
+        levels.prepare(set(_PREPARED))
+
+        def answer(texts: list[_Text]) -> list[_Found]:
+            numbers = range(len(texts))
+            if len(texts) >= PARALLEL_THRESHOLD and cores() > 1:
+                return map_in_workers(lambda index: _analysed(levels, texts[index]), numbers)
+            return [_analysed(levels, text) for text in texts]
+
+        return answer, None
+
+    return Service("analyses pages", get_ready)
+
+
+_PREPARED = ("en_US", "es")
+"""The languages measured (readability.FORMULAS), loaded as the service starts, before it knows the site's."""
+
+
+def _analysed(levels: ReadingLevels, text: _Text) -> _Found:
+    return _Found(
+        tuple(facts_of(text.body, text.first_line, text.locale, text.region)) if text.facts else (),
+        levels.reading_of(text.body, text.first_line, text.locale) if text.reading else None,
+    )
+
+
+class PendingAnalysis:
+    """The pages being analysed: the service works on them while the build renders the site."""
+
+    def __init__(self, cache: SavedCache, tasks: list[_Task], found: Callable[[], list[_Found]]) -> None:
+        self._cache = cache
+        self._tasks = tasks
+        self._found = found
+
+    def finish(self) -> int:
+        """Keep what was found in the cache; returns how many pages were analysed."""
+        if not self._tasks:
+            return 0
+        for task, result in zip(self._tasks, self._found(), strict=True):
+            if task.facts_key is not None:
+                self._cache.keep_facts(task.facts_key, result.facts)
+            if task.reading_key is not None:
+                self._cache.keep_reading(task.reading_key, result.reading)
+        return len(self._tasks)
+
+
+def begin_analysis(site: Site, cache: SavedCache, analyser: Analyser) -> PendingAnalysis:
+    """Start finding what the cache lacks: in the service, the build goes on meanwhile; in this process,
+    when the analysis is finished."""
     lacking: dict[str, _Task] = {}
     for source in checked_sources(site):
         key = facts_key(site, source, cache)
         if cache.known_facts(key) is None:
             lacking[source.path] = _Task(source, key, None)
-    for source in measured_sources(site, levels):
+    for source in measured_sources(site):
         key = reading_key(site, source, cache)
         if not cache.known_reading(key)[0]:
             task = lacking.get(source.path)
             lacking[source.path] = _Task(source, task.facts_key if task is not None else None, key)
     tasks = list(lacking.values())
-    if not tasks:
-        return 0
-    # Loaded once here, before the workers are forked, rather than once in each of them.
-    levels.prepare({site.config.language(task.source.lang).locale for task in tasks if task.reading_key})
-
-    def run(index: int) -> _Found:
-        task = tasks[index]
-        locale = site.config.language(task.source.lang).locale
-        return _Found(
-            text_facts(site, task.source) if task.facts_key is not None else (),
-            levels.reading(task.source, locale) if task.reading_key is not None else None,
+    texts = [
+        _Text(
+            task.source.body,
+            task.source.body_line,
+            site.config.language(task.source.lang).locale,
+            site.config.region,
+            task.facts_key is not None,
+            task.reading_key is not None,
         )
+        for task in tasks
+    ]
+    if not texts:
+        return PendingAnalysis(cache, [], list)
+    if isinstance(analyser, ReadingLevels):
+        levels = analyser
 
-    numbers = range(len(tasks))
-    found = map_in_workers(run, numbers) if len(tasks) >= PARALLEL_THRESHOLD and cores() > 1 else map(run, numbers)
-    for task, result in zip(tasks, found, strict=True):
-        if task.facts_key is not None:
-            cache.keep_facts(task.facts_key, result.facts)
-        if task.reading_key is not None:
-            cache.keep_reading(task.reading_key, result.reading)
-    return len(tasks)
+        def found_here() -> list[_Found]:
+            # Loaded once here, before any workers are forked, rather than once in each of them.
+            levels.prepare({text.locale for text in texts if text.reading})
+            if len(texts) >= PARALLEL_THRESHOLD and cores() > 1:
+                return map_in_workers(lambda index: _analysed(levels, texts[index]), range(len(texts)))
+            return [_analysed(levels, text) for text in texts]
+
+        return PendingAnalysis(cache, tasks, found_here)
+    analyser.send(texts)
+    return PendingAnalysis(cache, tasks, analyser.answer)

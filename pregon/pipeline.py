@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from .analysis import analyse
+from .analysis import Analyser, PendingAnalysis, analysis_service, begin_analysis
 from .cache import SavedCache, load_cache, save_cache
 from .config import load_config
 from .content import ContentMemory, load_content
@@ -87,7 +87,7 @@ def _build(
     problems: list[Problem] = []
 
     def stage(name: str, begun: float) -> None:
-        timings[name] = time.perf_counter() - begun
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - begun
 
     stated = source_date_problem()
     if stated is not None:
@@ -110,6 +110,8 @@ def _build(
     if unchanged is not None and (memory is None or memory.built):
         return dataclasses.replace(unchanged, seconds=time.perf_counter() - started, stage_seconds=timings)
 
+    # Started before the cache is loaded: it loads what measuring pages needs meanwhile (analysis.py).
+    analyser = _analyser(cache_dir, memory, ending)
     begun = time.perf_counter()
     if memory is not None:
         memory.cache.used.clear()
@@ -145,19 +147,12 @@ def _build(
     catalogs = load_catalogs(config)
     problems.extend(catalogs.problems)
     stage("catalogs", begun)
-    if site is not None:
-        begun = time.perf_counter()
-        levels = _reading_levels(cache_dir, memory)
-        analyse(site, cache, levels)
-        stage("analysis", begun)
-        begun = time.perf_counter()
-        problems.extend(fact_differences(site, cache))
-        stage("facts", begun)
-        begun = time.perf_counter()
-        problems.extend(reading_problems(site.config, page_readings(site, levels, cache)))
-        stage("reading", begun)
     if site is None or _has_errors(problems, options.strict):
         raise BuildFailed(_final(problems, options.strict))
+    # The service analyses the pages while the site is rendered; the checks read what it found after.
+    begun = time.perf_counter()
+    analysis = begin_analysis(site, cache, analyser)
+    stage("analysis", begun)
 
     begun = time.perf_counter()
     if pdf_engine is not None:
@@ -187,6 +182,7 @@ def _build(
             problems.extend(rendered.problems)
             problems.extend(check_paths(rendered.outputs, config.static_dir))
             stage("render", begun)
+            problems.extend(_checked(site, cache, analysis, cache_dir, memory, stage))
             if _has_errors(problems, options.strict):
                 raise BuildFailed(_final(problems, options.strict))
             begun = time.perf_counter()
@@ -253,6 +249,38 @@ def _build(
         pass  # the site is published; without its record, the next build is a cold one, and says nothing less
     stage("save", begun)
     return dataclasses.replace(report, seconds=time.perf_counter() - started, stage_seconds=timings)
+
+
+def _checked(
+    site: Site,
+    cache: SavedCache,
+    analysis: PendingAnalysis,
+    cache_dir: Path,
+    memory: PreviewMemory | None,
+    stage: Callable[[str, float], None],
+) -> list[Problem]:
+    """The fact check (fact_check.py) and reading levels (readability.py), once the analysis is done."""
+    begun = time.perf_counter()
+    analysis.finish()
+    stage("analysis", begun)
+    begun = time.perf_counter()
+    problems = fact_differences(site, cache)
+    stage("facts", begun)
+    begun = time.perf_counter()
+    problems.extend(reading_problems(site.config, page_readings(site, _reading_levels(cache_dir, memory), cache)))
+    stage("reading", begun)
+    return problems
+
+
+def _analyser(cache_dir: Path, memory: PreviewMemory | None, ending: contextlib.ExitStack) -> Analyser:
+    """Where pages are analysed: by the preview's own process, which keeps textstat loaded from build
+    to build, or by a service started now."""
+    if memory is not None:
+        return _reading_levels(cache_dir, memory)
+    service = analysis_service(cache_dir)
+    service.start()
+    ending.callback(service.close)
+    return service
 
 
 def _reading_levels(cache_dir: Path, memory: PreviewMemory | None) -> ReadingLevels:

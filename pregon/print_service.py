@@ -15,14 +15,13 @@ right-hand page, a blank one put before it when the first half has an odd number
 from __future__ import annotations
 
 import copy
-import multiprocessing
-import multiprocessing.connection
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
+from .services import Service
 from .workers import cores, map_in_workers
 
 
@@ -60,14 +59,6 @@ class _Settings:
     stylesheet: str
 
 
-class PrintingFailed(Exception):
-    """WeasyPrint failed on a guide: the message says what it raised."""
-
-
-class WeasyPrintMissing(PrintingFailed):
-    """WeasyPrint could not be loaded: the message says why."""
-
-
 class _Metadata(Protocol):
     title: str
 
@@ -83,101 +74,18 @@ class _Document(Protocol):
     def write_pdf(self) -> bytes: ...
 
 
-class PrintService:
-    """The process that prints; `start` it early, `print` when the HTML is ready, `close` at the end."""
+def print_service(static_folders: tuple[Path, ...], stylesheet: str) -> Service[list[GuideJob], list[GuidePdfs]]:
+    """The service (services.py) that lays guides out; it says WeasyPrint's version once it is loaded."""
+    settings = _Settings(static_folders, stylesheet)
 
-    def __init__(self, static_folders: tuple[Path, ...], stylesheet: str) -> None:
-        self._settings = _Settings(static_folders, stylesheet)
-        self._connection: multiprocessing.connection.Connection | None = None
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._version: str | None = None
-
-    def start(self) -> None:
-        context = multiprocessing.get_context("fork")
-        ours, theirs = context.Pipe()
-        # Not a daemon: a daemon may not fork the workers it lays guides out in.
-        self._process = context.Process(target=_serve, args=(theirs, ours, self._settings), name="pregon-print")
-        self._process.start()
-        theirs.close()
-        self._connection = ours
-
-    def version(self) -> str:
-        """WeasyPrint's version (a printed guide is cached by it): waits for the import to end."""
-        if self._version is None:
-            self._version = str(self._receive())
-        return self._version
-
-    def print(self, jobs: Sequence[GuideJob]) -> list[GuidePdfs]:
-        self.version()
-        assert self._connection is not None
-        self._connection.send(list(jobs))
-        answer = self._receive()
-        assert isinstance(answer, list)
-        return answer
-
-    def close(self) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.send(None)
-            except OSError:
-                pass  # it has stopped already
-            self._connection.close()
-            self._connection = None
-        if self._process is not None:
-            self._process.join()
-            self._process = None
-
-    def _receive(self) -> object:
-        assert self._connection is not None
-        try:
-            answer: object = self._connection.recv()
-        except EOFError as exc:
-            raise PrintingFailed("the process that prints guides stopped") from exc
-        if isinstance(answer, PrintingFailed):
-            raise answer
-        return answer
-
-
-def _serve(
-    connection: multiprocessing.connection.Connection,
-    builds_end: multiprocessing.connection.Connection,
-    settings: _Settings,
-) -> None:
-    """The service's process: import WeasyPrint, say its version, then print each list of jobs sent.
-    It ends when the build closes its end of the pipe, or when the build's process ends, however it
-    ends: the copy of the build's end that the fork gave this process is closed first, or it would
-    wait for ever (holding the build's lock) after a build killed mid-way."""
-    builds_end.close()
-    try:
+    def get_ready() -> tuple[Callable[[list[GuideJob]], list[GuidePdfs]], object]:
         import weasyprint
-    except (ImportError, OSError) as exc:
-        _say(connection, WeasyPrintMissing(str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__))
-        return
-    if not _say(connection, weasyprint.__version__):
-        return
-    printer = _Printer(weasyprint, settings)
-    while True:
-        try:
-            jobs = connection.recv()
-        except EOFError:
-            return  # the build has gone
-        if jobs is None:
-            return
-        try:
-            answer: object = printer.lay_out_all(jobs)
-        except Exception as exc:  # WeasyPrint raises what its parsers and pango raise
-            answer = PrintingFailed(f"{type(exc).__name__}: {exc}")
-        if not _say(connection, answer):
-            return
 
+        printer = _Printer(weasyprint, settings)
+        printer.warm_up()
+        return printer.lay_out_all, weasyprint.__version__
 
-def _say(connection: multiprocessing.connection.Connection, answer: object) -> bool:
-    """Send `answer` to the build; False if the build is gone."""
-    try:
-        connection.send(answer)
-    except OSError:
-        return False
-    return True
+    return Service("prints guides", get_ready)
 
 
 class _Printer:
@@ -187,6 +95,11 @@ class _Printer:
         self._stylesheet = weasyprint.CSS(string=settings.stylesheet)
         self._blank: dict[str, object] = {}
         """The blank page of each paper size, laid out once."""
+
+    def warm_up(self) -> None:
+        """Lay out a line of text once, while the build is still busy: WeasyPrint finds and loads its
+        fonts on its first document, which each worker forked later then has already."""
+        self._document("<!DOCTYPE html><p>Ready</p>").write_pdf()
 
     def lay_out_all(self, jobs: list[GuideJob]) -> list[GuidePdfs]:
         """Each guide in a worker of its own when there are several, forked from this process."""

@@ -27,7 +27,8 @@ from .files import atomic_write
 from .markdown import MarkdownConverter
 from .output import Output
 from .plans import Download
-from .print_service import GuideJob, Handout, PrintingFailed, PrintService, WeasyPrintMissing
+from .print_service import GuideJob, GuidePdfs, Handout, print_service
+from .services import NotReady, Service, ServiceFailed
 from .site import Page, PageGroup, Site, web_address
 from .site_config import PLAIN, Language
 
@@ -39,7 +40,7 @@ class PdfEngine:
     """Gives each printed edition its PDF: from the cache when its HTML was printed before, else from
     the print service."""
 
-    service: PrintService
+    service: Service[list[GuideJob], list[GuidePdfs]]
     cache_dir: Path
     stylesheet: str
     used: set[str] = field(default_factory=set, compare=False)
@@ -87,12 +88,12 @@ def start_engine(
                 "restore static/print.css, or delete the site's own copy to use the theme's",
             )
         ]
-    service = PrintService(static_folders, style)
+    service = print_service(static_folders, style)
     service.start()
     return PdfEngine(service, cache_root / CACHE_FOLDER, style), []
 
 
-def _not_loaded(exc: PrintingFailed) -> Problem:
+def _not_loaded(exc: ServiceFailed) -> Problem:
     return warning(
         "site.yaml",
         None,
@@ -145,9 +146,9 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
             problems.append(template_problem(exc, site.config))
     try:
         pdfs = _pdfs(guides, engine, site.config.paper)
-    except WeasyPrintMissing as exc:
+    except NotReady as exc:
         return PrintedGuides({}, (), frozenset(), (*problems, _not_loaded(exc)))
-    except PrintingFailed as exc:
+    except ServiceFailed as exc:
         failed = error("static/print.css", None, f"the printed guides could not be laid out: {exc}", _LAYOUT_HINT)
         return PrintedGuides({}, (), frozenset(), (*problems, failed))
     downloads: dict[tuple[str, str], tuple[Download, ...]] = {}
@@ -228,7 +229,7 @@ def _pdfs(guides: list[_Guide], engine: PdfEngine, paper: str) -> dict[str, byte
         jobs.append(GuideJob(editions, single_numbers, pairs, paper))
         waiting.append(([(path, key) for _, path, key in singles], [(pair.path, key) for pair, key in handouts]))
     if jobs:
-        for (single_paths, handout_paths), printed_pdfs in zip(waiting, engine.service.print(jobs), strict=True):
+        for (single_paths, handout_paths), printed_pdfs in zip(waiting, engine.service.ask(jobs), strict=True):
             for (path, key), pdf in zip(
                 single_paths + handout_paths, printed_pdfs.singles + printed_pdfs.handouts, strict=True
             ):

@@ -96,13 +96,17 @@ class ReadingLevels:
         self._measurers: dict[str, _Measurer] = {}
 
     def formula_for(self, locale: str) -> Formula | None:
-        return FORMULAS.get(re.split(r"[_-]", locale)[0])
+        return formula_for(locale)
 
     def reading(self, source: SourcePage, locale: str) -> Reading | None:
+        return self.reading_of(source.body, source.body_line, locale)
+
+    def reading_of(self, body: str, first_line: int, locale: str) -> Reading | None:
+        """The reading level of Markdown `body`, whose first line is `first_line` of its file."""
         formula = self.formula_for(locale)
         if formula is None:
             return None
-        sentences = plain_sentences(source.body, source.body_line)
+        sentences = plain_sentences(body, first_line)
         if not sentences:
             return None
         text = " ".join(sentence.text for sentence in sentences)
@@ -171,13 +175,17 @@ _SCORES = {"flesch_kincaid_grade": _flesch_kincaid_grade, "fernandez_huerta": _f
 """textstat's expression of each metric (textstat/backend/metrics), over its own counts."""
 
 
-def measured_sources(site: Site, levels: ReadingLevels) -> list[SourcePage]:
+def formula_for(locale: str) -> Formula | None:
+    return FORMULAS.get(re.split(r"[_-]", locale)[0])
+
+
+def measured_sources(site: Site) -> list[SourcePage]:
     """The pages measured: those in a language with a formula (fallbacks are their original's)."""
     measured = []
     for source in site.sources:
         language = site.config.language(source.lang)
         # A language Babel does not know borrows another's locale: it is not measured with that formula.
-        if levels.formula_for(language.locale) is not None and levels.formula_for(language.code) is not None:
+        if formula_for(language.locale) is not None and formula_for(language.code) is not None:
             measured.append(source)
     return measured
 
@@ -193,7 +201,7 @@ def page_readings(
     """Each measured page's reading level, in its own language. `cache`: where each text's reading is
     kept (analysis.py fills it on every core)."""
     found = []
-    for source in measured_sources(site, levels):
+    for source in measured_sources(site):
         key = reading_key(site, source, cache) if cache is not None else ""
         measured, reading = cache.known_reading(key) if cache is not None else (False, None)
         if not measured:

@@ -25,8 +25,11 @@ def cores() -> int:
 def map_in_workers(job: Callable[[int], Result], items: Sequence[int]) -> list[Result]:
     """`job(item)` for each item, spread over every core."""
     context = multiprocessing.get_context("fork")
+    # Items go out in chunks, fewer round trips for thousands of pages; a few items (the guides of a
+    # small site) go one by one, or a single chunk would put them all on one core.
+    chunk = max(1, min(32, len(items) // (4 * cores())))
     with context.Pool(cores(), initializer=_start, initargs=(job,)) as pool:
-        return pool.map(_run, items, chunksize=32)  # type: ignore[arg-type]
+        return pool.map(_run, items, chunksize=chunk)  # type: ignore[arg-type]
 
 
 def _start(job: Callable[[int], object]) -> None:
