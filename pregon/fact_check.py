@@ -69,16 +69,17 @@ def fact_differences(site: Site, cache: SavedCache | None = None) -> list[Proble
     """Every difference between a translation's facts and its source's, and every `differs:` entry that
     names no fact. `cache`: see page_facts."""
     problems: list[Problem] = []
+    links: dict[tuple[str, str], str] = {}
     for group in site.groups:
         translations = [page for page in group.translated if page.source is not group.original]
         if not translations:
             continue
-        source_facts = page_facts(site, group.original, cache)
+        source_facts = page_facts(site, group.original, cache, links)
         for page in translations:
             translation = page.source
             intended, unreadable = _intended(site, translation)
             problems.extend(unreadable)
-            translation_facts = page_facts(site, translation, cache)
+            translation_facts = page_facts(site, translation, cache, links)
             for difference in differences(group, translation, source_facts, translation_facts, intended):
                 problems.append(difference.problem(site))
     return problems
@@ -107,22 +108,33 @@ def text_facts(site: Site, source: SourcePage) -> tuple[Fact, ...]:
     return tuple(facts_of(source.body, source.body_line, site.config.language(source.lang).locale, site.config.region))
 
 
-def page_facts(site: Site, source: SourcePage, cache: SavedCache | None = None) -> list[Fact]:
+def page_facts(
+    site: Site, source: SourcePage, cache: SavedCache | None = None, links: dict[tuple[str, str], str] | None = None
+) -> list[Fact]:
     """The page's facts, its links resolved to the pages they lead to. `cache`: where the facts found
-    in a text are kept (analysis.py fills it on every core)."""
+    in a text are kept (analysis.py fills it on every core). `links`: the pages links lead to, by the
+    linking file's folder and the link, kept by the caller from page to page (thousands of pages link
+    to the same few)."""
     key = facts_key(site, source, cache) if cache is not None else ""
     found = cache.known_facts(key) if cache is not None else None
     if found is None:
         found = text_facts(site, source)
         if cache is not None:
             cache.keep_facts(key, found)
-    return [_resolved(site, source, fact) for fact in found]
+    return [_resolved(site, source, fact, links if links is not None else {}) for fact in found]
 
 
-def _resolved(site: Site, source: SourcePage, fact: Fact) -> Fact:
+def _resolved(site: Site, source: SourcePage, fact: Fact, links: dict[tuple[str, str], str]) -> Fact:
     if fact.kind != "link" or fact.value.startswith(WEB):
         return fact
-    return Fact(fact.kind, _page_link(site, source, fact.value), fact.shown, fact.line)
+    path = urlsplit(fact.value).path
+    if not path:
+        return Fact(fact.kind, f"page:{source.section}/{source.translation_key}", fact.shown, fact.line)
+    where = (posixpath.dirname(source.path), path)
+    resolved = links.get(where)
+    if resolved is None:
+        resolved = links[where] = _page_link(site, source, path)
+    return Fact(fact.kind, resolved, fact.shown, fact.line)
 
 
 def differences(
@@ -172,7 +184,7 @@ def _intended(site: Site, translation: SourcePage) -> tuple[frozenset[str], list
     problems = []
     locale = site.config.language(translation.lang).locale
     for written, line in translation.differs:
-        facts = [_resolved(site, translation, fact) for fact in facts_of(written, line, locale, site.config.region)]
+        facts = [_resolved(site, translation, fact, {}) for fact in facts_of(written, line, locale, site.config.region)]
         if not facts:
             problems.append(
                 error(
@@ -186,12 +198,10 @@ def _intended(site: Site, translation: SourcePage) -> tuple[frozenset[str], list
     return frozenset(values), problems
 
 
-def _page_link(site: Site, source: SourcePage, address: str) -> str:
-    """A link within the site -> the page it leads to, whatever its language: a link to the Spanish
-    edition of a page is the same link as one to its English original."""
-    path = urlsplit(address).path
-    if not path:
-        return f"page:{source.section}/{source.translation_key}"  # a #fragment of this very page
+def _page_link(site: Site, source: SourcePage, path: str) -> str:
+    """A link's path within the site -> the page it leads to, whatever its language: a link to the
+    Spanish edition of a page is the same link as one to its English original. It depends on the
+    linking file's folder only (link_probes)."""
     # The paths a link is looked for at, checked here as plain look-ups: find_linked_source's answers are
     # what conversions record and keep (conversion.py); the fact check only compares, build after build.
     found = (site.sources_by_path.get(candidate) for candidate in site.link_probes(source.path, path))

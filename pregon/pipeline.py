@@ -134,7 +134,9 @@ def _build(
     # Started now, the print service imports WeasyPrint while the site is checked and rendered; only a
     # site with guides to print starts it.
     pdf_engine, pdf_problems = (
-        start_engine(config.theme.static_folders, cache_dir, config.theme.static_file("print.css"))
+        start_engine(
+            config.theme.static_folders, cache_dir, config.theme.static_file("print.css"), load_here=memory is not None
+        )
         if site is not None and any(printed(site, group) for group in site.groups)
         else (None, [])
     )

@@ -71,10 +71,12 @@ def _weasyprint_version() -> str:
 
 
 def start_engine(
-    static_folders: tuple[Path, ...], cache_root: Path, stylesheet: Path | None
+    static_folders: tuple[Path, ...], cache_root: Path, stylesheet: Path | None, *, load_here: bool = False
 ) -> tuple[PdfEngine | None, list[Problem]]:
     """The PDF engine, its service importing WeasyPrint from now on; None with a warning when the print
-    stylesheet cannot be read. (That WeasyPrint cannot be loaded is found when guides are printed.)"""
+    stylesheet cannot be read. (That WeasyPrint cannot be loaded is found when guides are printed.)
+    `load_here`: import WeasyPrint in this process first, once, so that the service of every later
+    build of this process (the preview's) starts with it loaded."""
     try:
         if stylesheet is None:
             raise FileNotFoundError("neither the site's static/ nor the theme has print.css")
@@ -88,6 +90,11 @@ def start_engine(
                 "restore static/print.css, or delete the site's own copy to use the theme's",
             )
         ]
+    if load_here:
+        try:
+            import weasyprint  # noqa: F401 - loaded for the services forked from this process
+        except (ImportError, OSError):
+            pass  # the service says so, when guides are printed
     service = print_service(static_folders, style)
     service.start()
     return PdfEngine(service, cache_root / CACHE_FOLDER, style), []
