@@ -20,6 +20,7 @@ import hashlib
 import html
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -133,29 +134,68 @@ def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     program = get_executable()
     if program is None:
         raise IndexingFailed("its program is not installed")
+    by_language: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_language.setdefault(record.tag, []).append(record)
     with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch()) as folder:
-        pages, made = Path(folder) / "pages", Path(folder) / "index"
-        folders: set[Path] = set()
-        for record in records:
-            target = pages / (record.url + "index.html" if record.url.endswith("/") else record.url)
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            target.write_bytes(record.document().encode("utf-8"))
-        pages.mkdir(exist_ok=True)
-        try:
-            ran = subprocess.run(
-                [str(program), "--site", str(pages), "--output-path", str(made), "--silent"],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        except OSError as exc:
-            raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
-        if ran.returncode != 0:
-            said = (ran.stderr or ran.stdout).strip().splitlines()
-            raise IndexingFailed(f"it stopped with exit status {ran.returncode}" + (f": {said[-1]}" if said else ""))
-        return _read_index(made) if made.is_dir() else {}
+        made = Path(folder) / "index"
+        # One language at a time into the same folder: Pagefind holds every page it indexes in memory
+        # until it writes, and a site's languages share none of their index files but the entry file,
+        # which lists them. (Two tags that Pagefind counts as one language are indexed together.)
+        languages: dict[str, object] = {}
+        for number, tag in enumerate(sorted(by_language)):
+            pages = Path(folder) / f"pages-{number}"
+            _write_documents(pages, by_language[tag])
+            _run_pagefind(str(program), pages, made)
+            indexed = _entry_languages(made)
+            if set(indexed) & set(languages):
+                shutil.rmtree(made)
+                everything = Path(folder) / "pages-all"
+                _write_documents(everything, records)
+                _run_pagefind(str(program), everything, made)
+                return _read_index(made)
+            languages.update(indexed)
+        entry = json.loads((made / "pagefind-entry.json").read_bytes())
+        entry["languages"] = languages
+        (made / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+        return _read_index(made)
+
+
+def _write_documents(pages: Path, records: Sequence[SearchRecord]) -> None:
+    folders: set[Path] = set()
+    for record in records:
+        target = pages / (record.url + "index.html" if record.url.endswith("/") else record.url)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.write_bytes(record.document().encode("utf-8"))
+
+
+def _run_pagefind(program: str, pages: Path, made: Path) -> None:
+    try:
+        ran = subprocess.run(
+            [program, "--site", str(pages), "--output-path", str(made), "--silent"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
+    if ran.returncode != 0:
+        said = (ran.stderr or ran.stdout).strip().splitlines()
+        raise IndexingFailed(f"it stopped with exit status {ran.returncode}" + (f": {said[-1]}" if said else ""))
+
+
+def _entry_languages(made: Path) -> dict[str, object]:
+    """The languages of the index Pagefind last wrote into `made`, as its entry file lists them."""
+    try:
+        entry = json.loads((made / "pagefind-entry.json").read_bytes())
+        languages = entry["languages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexingFailed(f"its entry file cannot be read: {exc}") from exc
+    if not isinstance(languages, dict):
+        raise IndexingFailed("its entry file lists no languages")
+    return languages
 
 
 def _scratch() -> str | None:
