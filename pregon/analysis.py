@@ -8,8 +8,9 @@ checks (fact_check.py, readability.py) then find every answer in the cache.
 
 A build from the command line finds them in a service (services.py) started before the cache is
 loaded: measuring even one page needs textstat, NLTK and the CMU dictionary, which take longer to load
-(0.45 s) than the rest of a build after one edit, and load there on the other core meanwhile. The
-preview, whose process keeps them loaded from build to build, finds them itself.
+(0.45 s) than the rest of a build after one edit, and load there on the other core while the build
+loads its cache and the site (the build waits for the rest when those are quicker). The preview, whose
+process keeps them loaded from build to build, finds them itself.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .fact_check import checked_sources, facts_key
 from .facts import Fact, facts_of
 from .front_matter import SourcePage
 from .readability import Reading, ReadingLevels, measured_sources, reading_key
-from .services import Service
+from .services import Service, ServiceFailed
 from .site import Site
 from .workers import cores, map_in_workers
 
@@ -69,13 +70,7 @@ def analysis_service(cache_folder: Path) -> Service[list[_Text], list[_Found]]:
         levels = ReadingLevels(cache_folder)
         levels.prepare(set(_PREPARED))
 
-        def answer(texts: list[_Text]) -> list[_Found]:
-            numbers = range(len(texts))
-            if len(texts) >= PARALLEL_THRESHOLD and cores() > 1:
-                return map_in_workers(lambda index: _analysed(levels, texts[index]), numbers)
-            return [_analysed(levels, text) for text in texts]
-
-        return answer, None
+        return lambda texts: _analysed_all(levels, texts), None
 
     return Service("analyses pages", get_ready)
 
@@ -111,7 +106,7 @@ class PendingAnalysis:
         return len(self._tasks)
 
 
-def begin_analysis(site: Site, cache: SavedCache, analyser: Analyser) -> PendingAnalysis:
+def begin_analysis(site: Site, cache: SavedCache, analyser: Analyser, cache_folder: Path) -> PendingAnalysis:
     """Start finding what the cache lacks: in the service, the build goes on meanwhile; in this process,
     when the analysis is finished."""
     lacking: dict[str, _Task] = {}
@@ -139,15 +134,32 @@ def begin_analysis(site: Site, cache: SavedCache, analyser: Analyser) -> Pending
     if not texts:
         return PendingAnalysis(cache, [], list)
     if isinstance(analyser, ReadingLevels):
-        levels = analyser
+        return PendingAnalysis(cache, tasks, lambda: _analysed_here(analyser, texts))
+    service = analyser
 
-        def found_here() -> list[_Found]:
-            # Loaded once here, before any workers are forked, rather than once in each of them.
-            levels.prepare({text.locale for text in texts if text.reading})
-            if len(texts) >= PARALLEL_THRESHOLD and cores() > 1:
-                return map_in_workers(lambda index: _analysed(levels, texts[index]), range(len(texts)))
-            return [_analysed(levels, text) for text in texts]
+    def from_service() -> list[_Found]:
+        try:
+            return service.answer()
+        except ServiceFailed:
+            # The service could not load what it needs, or stopped: the work is done here, where what
+            # fails is reported as it would have been without a service.
+            return _analysed_here(ReadingLevels(cache_folder), texts)
 
-        return PendingAnalysis(cache, tasks, found_here)
-    analyser.send(texts)
-    return PendingAnalysis(cache, tasks, analyser.answer)
+    try:
+        service.send(texts)
+    except ServiceFailed:
+        return PendingAnalysis(cache, tasks, lambda: _analysed_here(ReadingLevels(cache_folder), texts))
+    return PendingAnalysis(cache, tasks, from_service)
+
+
+def _analysed_here(levels: ReadingLevels, texts: list[_Text]) -> list[_Found]:
+    """Every text analysed by this process, on every core when there are many."""
+    # Loaded once here, before any workers are forked, rather than once in each of them.
+    levels.prepare({text.locale for text in texts if text.reading})
+    return _analysed_all(levels, texts)
+
+
+def _analysed_all(levels: ReadingLevels, texts: list[_Text]) -> list[_Found]:
+    if len(texts) >= PARALLEL_THRESHOLD and cores() > 1:
+        return map_in_workers(lambda index: _analysed(levels, texts[index]), range(len(texts)))
+    return [_analysed(levels, text) for text in texts]

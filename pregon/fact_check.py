@@ -25,7 +25,7 @@ from babel import Locale
 
 from .cache import SavedCache
 from .errors import Problem, advice, error, warning
-from .facts import KINDS, WEB, Fact, facts_of
+from .facts import KINDS, RULES, WEB, Fact, facts_of
 from .front_matter import SourcePage
 from .site import PageGroup, Site
 
@@ -97,9 +97,9 @@ def checked_sources(site: Site) -> list[SourcePage]:
 
 
 def facts_key(site: Site, source: SourcePage, cache: SavedCache) -> str:
-    """The facts found in a text depend on the text, its language and the region only."""
+    """The facts found in a text depend on the text, its language, the region and the rules only."""
     return cache.key(
-        "facts", source.body, str(source.body_line), site.config.language(source.lang).locale, site.config.region
+        RULES, source.body, str(source.body_line), site.config.language(source.lang).locale, site.config.region
     )
 
 

@@ -26,6 +26,10 @@ import phonenumbers
 from babel import Locale
 
 KINDS = ("phone", "email", "link", "date", "money", "percent")
+RULES = "facts 2"
+"""The version of the way facts are found here, part of the cache key of a text's facts: changed with
+it, so that a source and its translation are never compared under different rules. (2: phone
+numbers, dates, amounts and percentages are read within a paragraph, never across a blank line.)"""
 KIND_NAMES = {
     "phone": "phone number",
     "email": "email address",
@@ -112,19 +116,19 @@ def facts_of(text: str, first_line: int, locale: str, region: str) -> list[Fact]
             take("phone", value, first + start, first + end)
         for start, end, value in _dates(paragraph(), locale):
             take("date", value, first + start, first + end)
-        for match in _MONEY_BEFORE.finditer(current := paragraph()):
+        for match in _MONEY_BEFORE.finditer(before_money := paragraph()):
             amount = _decimal(match.group(2))
             if amount is not None:
                 take("money", f"{_CURRENCIES[match.group(1)]} {amount}", first + match.start(), first + match.end())
-        if _MONEY_HINT.search(current):
+        if _MONEY_HINT.search(before_money):
             for match in _MONEY_AFTER.finditer(paragraph()):
                 amount = _decimal(match.group(1))
                 unit = match.group(2)
                 currency = _CURRENCIES.get(unit) or _CURRENCY_WORDS.get(unit.lower(), "USD")
                 if amount is not None:
                     take("money", f"{currency} {amount}", first + match.start(), first + match.end())
-        if _PERCENT_HINT.search(current := paragraph()):
-            for match in _PERCENT.finditer(current):
+        if _PERCENT_HINT.search(rest := paragraph()):
+            for match in _PERCENT.finditer(rest):
                 amount = _decimal(match.group(1))
                 if amount is not None:
                     take("percent", f"{amount}%", first + match.start(), first + match.end())

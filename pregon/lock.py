@@ -43,6 +43,24 @@ def build_lock(
         yield
 
 
+_HELD: set[int] = set()
+"""The descriptors of the locks this process holds. A process forked from a build (a worker, a service)
+closes its copies at once: the kernel releases a lock when its last descriptor closes, and a killed
+build's children, still running, would otherwise hold it on."""
+
+
+def _close_held_in_child() -> None:
+    for descriptor in _HELD:
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
+
+
 @contextmanager
 def _held(folder: Path, what: str, wait: bool, waiting: Callable[[str], None] | None) -> Iterator[None]:
     if what == "this site" and not folder.is_dir():
@@ -72,8 +90,10 @@ def _held(folder: Path, what: str, wait: bool, waiting: Callable[[str], None] | 
             if waiting is not None:
                 waiting(f"Waiting for another build of {what} to finish ({holder})...")
             fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _HELD.add(descriptor)
         yield
     finally:
+        _HELD.discard(descriptor)
         os.close(descriptor)  # which releases the lock
 
 

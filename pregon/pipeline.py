@@ -153,7 +153,7 @@ def _build(
         raise BuildFailed(_final(problems, options.strict))
     # The service analyses the pages while the site is rendered; the checks read what it found after.
     begun = time.perf_counter()
-    analysis = begin_analysis(site, cache, analyser)
+    analysis = begin_analysis(site, cache, analyser, cache_dir)
     stage("analysis", begun)
 
     begun = time.perf_counter()

@@ -42,8 +42,6 @@ class GuideJob:
     singles: tuple[int, ...]
     """The editions to write as PDFs of their own."""
     handouts: tuple[Handout, ...]
-    paper: str
-    """The paper size, as CSS writes it (`letter`, `A4`): the blank page before a handout's second half."""
 
 
 @dataclass(frozen=True)
@@ -63,13 +61,19 @@ class _Metadata(Protocol):
     title: str
 
 
+class _Page(Protocol):
+    width: float
+    height: float
+    """In CSS pixels."""
+
+
 class _Document(Protocol):
     """What is used here of a WeasyPrint Document (weasyprint.document.Document)."""
 
-    pages: list[object]
+    pages: list[_Page]
     metadata: _Metadata
 
-    def copy(self, pages: list[object]) -> _Document: ...
+    def copy(self, pages: list[_Page]) -> _Document: ...
 
     def write_pdf(self) -> bytes: ...
 
@@ -93,8 +97,8 @@ class _Printer:
         self._weasyprint = weasyprint
         self._settings = settings
         self._stylesheet = weasyprint.CSS(string=settings.stylesheet)
-        self._blank: dict[str, object] = {}
-        """The blank page of each paper size, laid out once."""
+        self._blank: dict[str, _Page] = {}
+        """The blank page of each page size, laid out once."""
 
     def warm_up(self) -> None:
         """Lay out a line of text once, while the build is still busy: WeasyPrint finds and loads its
@@ -115,7 +119,7 @@ class _Printer:
             first, second = documents[handout.first], documents[handout.second]
             pages = list(first.pages)
             if len(pages) % 2:
-                pages.append(self._blank_page(job.paper))
+                pages.append(self._blank_page(pages[-1]))
             combined = first.copy(pages + list(second.pages))
             # Its own metadata: the first half's is that of its single-language PDF too.
             combined.metadata = copy.copy(first.metadata)
@@ -130,14 +134,15 @@ class _Printer:
         rendered: _Document = document.render(stylesheets=[self._stylesheet])
         return rendered
 
-    def _blank_page(self, paper: str) -> object:
-        """A page with nothing on it, not even a page number, of the guide's paper size."""
-        blank = self._blank.get(paper)
+    def _blank_page(self, like: _Page) -> _Page:
+        """A page with nothing on it, not even a page number, of the size of page `like`."""
+        size = f"{like.width}px {like.height}px"
+        blank = self._blank.get(size)
         if blank is None:
             # Without the print stylesheet: its page boxes would number the blank page.
-            html = f"<!DOCTYPE html><style>@page {{ size: {paper}; }}</style>"
+            html = f"<!DOCTYPE html><style>@page {{ size: {size}; margin: 0; }}</style>"
             document: _Document = self._weasyprint.HTML(string=html, url_fetcher=self._fetch).render()
-            blank = self._blank[paper] = document.pages[0]
+            blank = self._blank[size] = document.pages[0]
         return blank
 
     def _fetch(self, url: str, *args: object, **kwargs: object) -> object:

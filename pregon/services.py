@@ -6,20 +6,43 @@ reading levels. A service is forked as soon as the build knows it may need one; 
 needs on the other core while the build reads the site, and then answers the build's requests, in
 workers forked from it (which have everything imported already) when a request holds many items.
 
-A service ends when the build closes its end of the pipe, or when the build's process ends, however
-it ends: the copy of the build's end that the fork gave it is closed first, or it would wait for ever
-(holding the build's lock) after a build killed mid-way.
+A service ends when the build closes its end of the pipe, or when the build's process ends: every
+process forked from the build closes its copies of the builds' ends of the services' pipes (and of
+the build's locks, lock.py) as it starts, so that a service reading its pipe sees the build go. A
+service busy with a request when its build is killed ends when it next answers. A build that ends
+while its request is unanswered (it failed) stops the service and the workers forked from it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import os
+import signal
+import sys
 from collections.abc import Callable
+from types import FrameType
 from typing import Generic, TypeVar
 
 Request = TypeVar("Request")
 Answer = TypeVar("Answer")
+
+
+_BUILD_ENDS: set[int] = set()
+"""The descriptors of the builds' ends of the services' pipes open in this process: a forked process
+closes its copies (see the module's docstring)."""
+
+
+def _close_build_ends_in_child() -> None:
+    for descriptor in _BUILD_ENDS:
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    _BUILD_ENDS.clear()
+
+
+os.register_at_fork(after_in_child=_close_build_ends_in_child)
 
 
 class ServiceFailed(Exception):
@@ -40,22 +63,29 @@ class Service(Generic[Request, Answer]):
         self._connection: multiprocessing.connection.Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
         self._hello: object = None
-        self._asked = False
+        self._hello_awaited = False
+        self._unanswered = False
 
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         # Not a daemon: a daemon may not fork the workers it answers in.
-        self._process = context.Process(target=self._serve, args=(theirs, ours), name=f"pregon-{self._name}")
+        self._process = context.Process(target=self._serve, args=(theirs,), name=f"pregon-{self._name}")
         self._process.start()
         theirs.close()
         self._connection = ours
+        _BUILD_ENDS.add(ours.fileno())
 
     def hello(self) -> object:
-        """What the service said once ready: waits until it is."""
-        if not self._asked:
-            self._asked = True
-            self._hello = self._receive()
+        """What the service said once ready: waits until it is. Raises what it raised, every time."""
+        if not self._hello_awaited:
+            self._hello_awaited = True
+            try:
+                self._hello = self._receive()
+            except ServiceFailed as exc:
+                self._hello = exc
+        if isinstance(self._hello, ServiceFailed):
+            raise self._hello
         return self._hello
 
     def ask(self, request: Request) -> Answer:
@@ -67,22 +97,25 @@ class Service(Generic[Request, Answer]):
         self.hello()
         assert self._connection is not None
         self._connection.send(request)
+        self._unanswered = True
 
     def answer(self) -> Answer:
         answer: Answer = self._receive()  # type: ignore[assignment]
+        self._unanswered = False
         return answer
 
     def close(self) -> None:
-        """Ends the service: at once if it was never asked anything (it may still be importing)."""
+        """Ends the service: at once if it may still be importing, or working on what nobody will read."""
         if self._connection is not None:
             try:
                 self._connection.send(None)
             except OSError:
                 pass  # it has stopped already
+            _BUILD_ENDS.discard(self._connection.fileno())
             self._connection.close()
             self._connection = None
         if self._process is not None:
-            if not self._asked:
+            if not self._hello_awaited or self._unanswered:
                 self._process.terminate()
             self._process.join()
             self._process = None
@@ -97,14 +130,17 @@ class Service(Generic[Request, Answer]):
             raise answer
         return answer
 
-    def _serve(
-        self, connection: multiprocessing.connection.Connection, builds_end: multiprocessing.connection.Connection
-    ) -> None:
-        builds_end.close()
+    def _serve(self, connection: multiprocessing.connection.Connection) -> None:
+        # Stopped by the build (close), it ends as Python ends, so that the workers a `with Pool`
+        # forked are ended with it.
+        signal.signal(signal.SIGTERM, _exit)
         try:
             answer, hello = self._get_ready()
         except (ImportError, OSError) as exc:
             _say(connection, NotReady(str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__))
+            return
+        except Exception as exc:  # a library failing as it loads: the build says what it raised
+            _say(connection, NotReady(f"{type(exc).__name__}: {exc}"))
             return
         if not _say(connection, hello):
             return
@@ -121,6 +157,10 @@ class Service(Generic[Request, Answer]):
                 reply = ServiceFailed(f"{type(exc).__name__}: {exc}")
             if not _say(connection, reply):
                 return
+
+
+def _exit(number: int, frame: FrameType | None) -> None:
+    sys.exit(0)
 
 
 def _say(connection: multiprocessing.connection.Connection, answer: object) -> bool:

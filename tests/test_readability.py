@@ -140,9 +140,9 @@ def test_a_hard_page_is_advice_that_never_fails_a_strict_build(
 
 _WORDS = {
     "en": "The city will stop sharing arrest records; federal agents, residents, idea every hour fire "
-    "don't it's Philadelphia's police department information".split(),
+    "don't it's Philadelphia's police department information İstanbul İbrahim".split(),
     "es": "La Ciudad dejará de compartir sus registros; policía, información, ¿Cómo? ¡Llame! número "
-    "también inmigración derechos seguirá".split(),
+    "también inmigración derechos seguirá İzmir".split(),
 }
 
 

@@ -13,6 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pregon.pipeline import BuildOptions, build
@@ -106,10 +107,15 @@ def _results(page: Page, address: str, timeout: float = 30_000) -> list[str]:
 
 
 def _found_in_preview(page: Page, address: str) -> list[str]:
-    """The results, or none while the preview has no index yet (search.js then shows nothing)."""
+    """The results, or none while the preview has no index yet (search.js then shows nothing), or while
+    the preview reloads the open page after a rebuild (which interrupts going to another address)."""
     try:
         return _results(page, address, timeout=2_000)
     except PlaywrightTimeout:
+        return []
+    except PlaywrightError as exc:
+        if "interrupted by another navigation" not in str(exc):
+            raise
         return []
 
 
