@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import BuildFailed, error
 from .output import write_problem
+from .workers import closed_in_forked_children
 
 
 def locked_folders(site_dir: Path, out_dir: Path) -> list[tuple[Path, str]]:
@@ -49,16 +50,7 @@ closes its copies at once: the kernel releases a lock when its last descriptor c
 build's children, still running, would otherwise hold it on."""
 
 
-def _close_held_in_child() -> None:
-    for descriptor in _HELD:
-        try:
-            os.close(descriptor)
-        except OSError:
-            pass
-    _HELD.clear()
-
-
-os.register_at_fork(after_in_child=_close_held_in_child)
+closed_in_forked_children(_HELD)
 
 
 @contextmanager

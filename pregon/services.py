@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import os
 import signal
 import sys
 from collections.abc import Callable
 from types import FrameType
 from typing import Generic, TypeVar
+
+from .workers import closed_in_forked_children
 
 Request = TypeVar("Request")
 Answer = TypeVar("Answer")
@@ -33,16 +34,7 @@ _BUILD_ENDS: set[int] = set()
 closes its copies (see the module's docstring)."""
 
 
-def _close_build_ends_in_child() -> None:
-    for descriptor in _BUILD_ENDS:
-        try:
-            os.close(descriptor)
-        except OSError:
-            pass
-    _BUILD_ENDS.clear()
-
-
-os.register_at_fork(after_in_child=_close_build_ends_in_child)
+closed_in_forked_children(_BUILD_ENDS)
 
 
 class ServiceFailed(Exception):

@@ -18,6 +18,21 @@ _job: Callable[[int], object] | None = None
 """In a worker process only: the function it was forked with."""
 
 
+def closed_in_forked_children(descriptors: set[int]) -> None:
+    """Close the descriptors in `descriptors` (a set kept up to date by its owner) in every process forked
+    from this one, as it starts, and forget them there: what was open in the parent is not the child's."""
+
+    def close() -> None:
+        for descriptor in descriptors:
+            try:
+                os.close(descriptor)
+            except OSError:
+                pass
+        descriptors.clear()
+
+    os.register_at_fork(after_in_child=close)
+
+
 def cores() -> int:
     return os.cpu_count() or 1
 
