@@ -157,6 +157,12 @@ def main() -> None:
         f"{printing['guides_seconds']:.1f} s cold ({printing['pdfs_per_second']:.1f} PDFs/s); "
         f"the shipped site cold {printing['shipped_seconds']:.2f} s"
     )
+    write_results(sizes, rows, printing)
+
+
+def write_results(
+    sizes: list[int], rows: list[tuple[int, dict[str, float | None]]], printing: dict[str, float]
+) -> None:
     lines = [
         "# Build speed",
         "",

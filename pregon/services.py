@@ -62,11 +62,13 @@ class Service(Generic[Request, Answer]):
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
         # Not a daemon: a daemon may not fork the workers it answers in.
+        # Registered before the fork, so that the service itself closes its copy of the build's end: a
+        # copy left open there, it would never see the build go.
+        _BUILD_ENDS.add(ours.fileno())
         self._process = context.Process(target=self._serve, args=(theirs,), name=f"pregon-{self._name}")
         self._process.start()
         theirs.close()
         self._connection = ours
-        _BUILD_ENDS.add(ours.fileno())
 
     def hello(self) -> object:
         """What the service said once ready: waits until it is. Raises what it raised, every time."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -50,6 +51,9 @@ def map_in_workers(job: Callable[[int], Result], items: Sequence[int]) -> list[R
 def _start(job: Callable[[int], object]) -> None:
     global _job
     _job = job
+    # The pool ends its workers with SIGTERM; a worker forked from a service, which ends itself on SIGTERM
+    # through Python (services.py), must die at once instead, wherever it is, even waiting on a lock.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(item: int) -> object:

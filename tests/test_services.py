@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from pregon.services import NotReady, Service
+
+from .conftest import REPO
 
 
 def _slow(seconds: float) -> float:
@@ -44,3 +50,35 @@ def test_a_build_that_ends_before_its_answer_stops_the_service_at_once() -> None
     started = time.perf_counter()
     service.close()
     assert time.perf_counter() - started < 5
+
+
+def test_a_service_ends_when_its_build_is_killed(tmp_path: Path) -> None:
+    """A build killed with SIGKILL runs no cleanup: its service must see the pipe close and end."""
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from pregon.services import Service\n"
+        "service = Service('waits', lambda: ((lambda seconds: seconds), None))\n"
+        "service.start()\n"
+        "print(service._process.pid, flush=True)\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True) as build:
+        assert build.stdout is not None
+        service_pid = int(build.stdout.readline())
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _running(service_pid):
+        time.sleep(0.05)
+    assert not _running(service_pid), "the service outlived its killed build"
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its parent (gone) would reap it
