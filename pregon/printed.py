@@ -205,44 +205,56 @@ def _pdfs(guides: list[_Guide], engine: PdfEngine) -> dict[str, bytes]:
     """Every edition's PDF by its path: those cached, and the others printed, all at once."""
     found: dict[str, bytes] = {}
     jobs: list[GuideJob] = []
-    waiting: list[tuple[list[tuple[str, str]], list[tuple[str, str]]]] = []
+    awaited: list[list[tuple[str, str]]] = []
+    """For each job, the path and cache key of each PDF it makes, in the order it answers them."""
     for guide in guides:
-        single_keys = [engine.key(single.html) for single in guide.singles]
-        needed: dict[int, int] = {}  # a single's index in the guide -> its index in the job
-
-        def laid_out(index: int, needed: dict[int, int] = needed) -> int:
-            return needed.setdefault(index, len(needed))
-
-        singles, handouts = [], []
-        for index, (single, key) in enumerate(zip(guide.singles, single_keys, strict=True)):
-            pdf = engine.cached(key)
-            if pdf is None:
-                singles.append((index, single.path, key))
-            else:
-                found[single.path] = pdf
-        for pair in guide.handouts:
-            first, second = pair.halves
-            key = engine.key("handout", single_keys[first], single_keys[second], pair.title)
-            pdf = engine.cached(key)
-            if pdf is None:
-                handouts.append((pair, key))
-            else:
-                found[pair.path] = pdf
-        if not singles and not handouts:
-            continue
-        single_numbers = tuple(laid_out(index) for index, _, _ in singles)
-        pairs = tuple(Handout(laid_out(pair.halves[0]), laid_out(pair.halves[1]), pair.title) for pair, _ in handouts)
-        editions = tuple(guide.singles[index].html for index in sorted(needed, key=needed.__getitem__))
-        jobs.append(GuideJob(editions, single_numbers, pairs))
-        waiting.append(([(path, key) for _, path, key in singles], [(pair.path, key) for pair, key in handouts]))
+        job, made = _job(guide, engine, found)
+        if job is not None:
+            jobs.append(job)
+            awaited.append(made)
     if jobs:
-        for (single_paths, handout_paths), printed_pdfs in zip(waiting, engine.service.ask(jobs), strict=True):
-            for (path, key), pdf in zip(
-                single_paths + handout_paths, printed_pdfs.singles + printed_pdfs.handouts, strict=True
-            ):
+        for made, printed_pdfs in zip(awaited, engine.service.ask(jobs), strict=True):
+            for (path, key), pdf in zip(made, printed_pdfs.singles + printed_pdfs.handouts, strict=True):
                 engine.keep(key, pdf)
                 found[path] = pdf
     return found
+
+
+def _job(guide: _Guide, engine: PdfEngine, found: dict[str, bytes]) -> tuple[GuideJob | None, list[tuple[str, str]]]:
+    """What the print service must make of the guide (None: everything is cached, now in `found`), and
+    the path and cache key of each PDF it makes: its singles, then its handouts."""
+    single_keys = [engine.key(single.html) for single in guide.singles]
+    singles: list[tuple[int, str]] = []
+    handouts: list[tuple[_Pair, str]] = []
+    for index, (single, key) in enumerate(zip(guide.singles, single_keys, strict=True)):
+        pdf = engine.cached(key)
+        if pdf is None:
+            singles.append((index, key))
+        else:
+            found[single.path] = pdf
+    for pair in guide.handouts:
+        key = engine.key("handout", single_keys[pair.halves[0]], single_keys[pair.halves[1]], pair.title)
+        pdf = engine.cached(key)
+        if pdf is None:
+            handouts.append((pair, key))
+        else:
+            found[pair.path] = pdf
+    if not singles and not handouts:
+        return None, []
+    # Each edition laid out once in the job, whether for its own PDF, a handout, or both.
+    laid_out: dict[int, int] = {}  # an edition's index in the guide -> its index in the job
+    single_numbers = tuple(laid_out.setdefault(index, len(laid_out)) for index, _ in singles)
+    pairs = tuple(
+        Handout(
+            laid_out.setdefault(pair.halves[0], len(laid_out)),
+            laid_out.setdefault(pair.halves[1], len(laid_out)),
+            pair.title,
+        )
+        for pair, _ in handouts
+    )
+    editions = tuple(guide.singles[index].html for index in sorted(laid_out, key=laid_out.__getitem__))
+    made = [(guide.singles[index].path, key) for index, key in singles] + [(pair.path, key) for pair, key in handouts]
+    return GuideJob(editions, single_numbers, pairs), made
 
 
 def printed_languages(site: Site) -> tuple[Language, ...]:

@@ -97,15 +97,12 @@ class ReadingLevels:
         self._cache_folder = cache_folder
         self._measurers: dict[str, _Measurer] = {}
 
-    def formula_for(self, locale: str) -> Formula | None:
-        return formula_for(locale)
-
     def reading(self, source: SourcePage, locale: str) -> Reading | None:
         return self.reading_of(source.body, source.body_line, locale)
 
     def reading_of(self, body: str, first_line: int, locale: str) -> Reading | None:
         """The reading level of Markdown `body`, whose first line is `first_line` of its file."""
-        formula = self.formula_for(locale)
+        formula = formula_for(locale)
         if formula is None:
             return None
         sentences = plain_sentences(body, first_line)
@@ -119,7 +116,7 @@ class ReadingLevels:
     def prepare(self, locales: set[str]) -> None:
         """Load the dictionaries these locales are measured with, ahead of their use."""
         for locale in sorted(locales):
-            formula = self.formula_for(locale)
+            formula = formula_for(locale)
             if formula is not None:
                 self._measurer(formula).score("Ready.")
 

