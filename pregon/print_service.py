@@ -15,6 +15,7 @@ right-hand page, a blank one put before it when the first half has an odd number
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ from typing import Protocol
 
 from .services import Service
 from .workers import cores, map_in_workers
+
+FONT_TIMESTAMP = "1577836800"
+"""The moment (2020-01-01, UTC) written as the modification time of every font embedded in a PDF."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,10 @@ def print_service(static_folders: tuple[Path, ...], stylesheet: str) -> Service[
     settings = _Settings(static_folders, stylesheet)
 
     def get_ready() -> tuple[Callable[[list[GuideJob]], list[GuidePdfs]], object]:
+        # Where HarfBuzz cannot subset fonts (Debian's libharfbuzz-subset0 missing), WeasyPrint has
+        # fontTools do it, which stamps each font it writes with the time, or with SOURCE_DATE_EPOCH:
+        # a fixed moment, in this process only, keeps the PDFs byte-identical from build to build.
+        os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
         import weasyprint
 
         printer = _Printer(weasyprint, settings)

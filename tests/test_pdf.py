@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -208,3 +209,25 @@ def test_a_handout_is_its_two_editions_each_numbered_on_its_own(
     for number, text in enumerate(alone_es, start=1):
         assert re.search(rf"\b{number}\s*/\s*{len(alone_es)}\b", text)
     assert pdf_info(tree.out / "en/guides/g/g-en-es.pdf")["Title"] == "A guide / Una guía"
+
+
+def test_pdfs_are_the_same_bytes_where_fonttools_subsets_the_fonts(tmp_path: Path) -> None:
+    """Without HarfBuzz's subsetter, WeasyPrint subsets fonts with fontTools, which stamps each with the
+    time or SOURCE_DATE_EPOCH: two builds at different moments must still give the same PDF."""
+    script = (
+        "import sys, weasyprint.pdf.fonts as fonts\n"
+        "fonts.harfbuzz_subset = None\n"  # as on a machine without libharfbuzz-subset0
+        "from pregon.print_service import GuideJob, print_service\n"
+        "service = print_service((__import__('pathlib').Path(sys.argv[1]),), 'body { font-family: sans-serif }')\n"
+        "service.start()\n"
+        "pdfs = service.ask([GuideJob(('<!DOCTYPE html><p>Know your rights</p>',), (0,), ())])\n"
+        "service.close()\n"
+        "sys.stdout.buffer.write(pdfs[0].singles[0])\n"
+    )
+    made = []
+    for moment in ("1", "1700000000"):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": moment}
+        ran = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, env=env, check=True)
+        assert ran.stdout.startswith(b"%PDF")
+        made.append(ran.stdout)
+    assert made[0] == made[1]
