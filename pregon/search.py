@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .last_build import OutputRecord, PublishedSite
 from .output import Output, Unchanged
+from .workers import cores
 
 SEARCH_FOLDER = "pagefind"
 """Where the index goes in the site, and the address search.js loads `pagefind.js` from."""
@@ -145,27 +146,43 @@ def _index_files(program: str, records: Sequence[SearchRecord]) -> dict[str, byt
     for record in records:
         by_language.setdefault(record.tag, []).append(record)
     with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch(records)) as folder:
-        made = Path(folder) / "index"
-        # One language at a time into the same folder: Pagefind holds every page it indexes in memory
-        # until it writes, and a site's languages share none of their index files but the entry file,
-        # which lists them. (Two tags that Pagefind counts as one language are indexed together.)
-        languages: dict[str, object] = {}
+        # One Pagefind per language, into a folder of its own: Pagefind holds every page it indexes in
+        # memory until it writes, and a site's languages share none of their index files but Pagefind's
+        # own program files and the entry file, which lists the languages. Each uses a core and a half,
+        # mostly on one: two at a time keep both cores busy.
+        runs = []
         for number, tag in enumerate(sorted(by_language)):
             pages = Path(folder) / f"pages-{number}"
             _write_documents(pages, by_language[tag])
-            _run_pagefind(program, pages, made)
-            indexed = _entry_languages(made)
-            if set(indexed) & set(languages):
-                shutil.rmtree(made)
-                everything = Path(folder) / "pages-all"
-                _write_documents(everything, records)
-                _run_pagefind(program, everything, made)
-                return _read_index(made)
-            languages.update(indexed)
-        entry = json.loads((made / "pagefind-entry.json").read_bytes())
-        entry["languages"] = languages
-        (made / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
-        return _read_index(made)
+            runs.append((pages, Path(folder) / f"index-{number}"))
+        _run_pagefinds(program, runs)
+        merged = _merged([made for _, made in runs])
+        if merged is None:
+            # Two tags that Pagefind counts as one language: they are indexed together.
+            everything, made = Path(folder) / "pages-all", Path(folder) / "index-all"
+            _write_documents(everything, records)
+            _run_pagefinds(program, [(everything, made)])
+            return _read_index(made)
+        return merged
+
+
+def _merged(parts: list[Path]) -> dict[str, bytes] | None:
+    """The files of every language's index, with one entry file listing every language; None if two
+    indexes are of the same language, or give one file different bytes."""
+    languages: dict[str, object] = {}
+    files: dict[str, bytes] = {}
+    for part in parts:
+        indexed = _entry_languages(part)
+        if set(indexed) & set(languages):
+            return None
+        languages.update(indexed)
+        for path, content in _read_index(part).items():
+            if path != ENTRY_FILE and files.setdefault(path, content) != content:
+                return None
+    entry = json.loads((parts[-1] / "pagefind-entry.json").read_bytes())
+    entry["languages"] = languages
+    files[ENTRY_FILE] = _sorted_json(json.dumps(entry).encode("utf-8"))
+    return files
 
 
 def _write_documents(pages: Path, records: Sequence[SearchRecord]) -> None:
@@ -178,24 +195,41 @@ def _write_documents(pages: Path, records: Sequence[SearchRecord]) -> None:
         target.write_bytes(record.document().encode("utf-8"))
 
 
-def _run_pagefind(program: str, pages: Path, made: Path) -> None:
+def _run_pagefinds(program: str, runs: list[tuple[Path, Path]]) -> None:
+    """Index each folder of pages into its index folder, as many at once as there are cores."""
     # Run where no configuration file of Pagefind's can be (it reads pagefind.yml and others from the
     # folder it runs in, and PAGEFIND_ settings from the environment): the same pages, the same index.
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+    waiting = list(runs)
+    running: list[subprocess.Popen[bytes]] = []
     try:
-        ran = subprocess.run(
-            [program, "--site", str(pages), "--output-path", str(made), "--silent"],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=made.parent,
-            env=environment,
-        )
-    except OSError as exc:
-        raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
-    if ran.returncode != 0:
-        said = (ran.stderr or ran.stdout).strip().splitlines()
-        raise IndexingFailed(f"it stopped with exit status {ran.returncode}" + (f": {said[-1]}" if said else ""))
+        while waiting or running:
+            while waiting and len(running) < cores():
+                pages, made = waiting.pop(0)
+                command = [program, "--site", str(pages), "--output-path", str(made), "--silent"]
+                try:
+                    running.append(
+                        subprocess.Popen(
+                            command,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            cwd=made.parent,
+                            env=environment,
+                        )
+                    )
+                except OSError as exc:
+                    raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
+            first = running.pop(0)
+            said, _ = first.communicate()
+            if first.returncode != 0:
+                lines = said.decode("utf-8", "replace").strip().splitlines()
+                raise IndexingFailed(
+                    f"it stopped with exit status {first.returncode}" + (f": {lines[-1]}" if lines else "")
+                )
+    finally:
+        for process in running:
+            process.kill()
+            process.wait()
 
 
 def _entry_languages(made: Path) -> dict[str, object]:

@@ -122,3 +122,28 @@ def test_a_removed_index_file_is_made_again(site_tree: Callable[..., SiteTree]) 
     tree.write({"templates/footer.html": "<footer><p>Another footer</p></footer>\n"})
     assert build(options).search_indexed
     assert fragment.is_file()
+
+
+def test_each_language_is_indexed_on_its_own_and_their_indexes_joined() -> None:
+    """Each language's Pagefind runs beside the others' into a folder of its own; one entry file lists
+    every language. Two tags that Pagefind takes for one language (it lower-cases them) are indexed
+    together, as one language with every page of both."""
+    from pregon.search import SearchRecord, pagefind_files
+
+    def records(*tags: str) -> list[SearchRecord]:
+        return [
+            SearchRecord(f"{tag}/page-{number}/", tag, f"Title {number}", "A summary.", f"<p>Words {number}</p>")
+            for tag in tags
+            for number in range(3)
+        ]
+
+    joined = pagefind_files(records("en", "es", "zh-Hans"))
+    languages = json.loads(joined["pagefind/pagefind-entry.json"])["languages"]
+    assert {code: language["page_count"] for code, language in languages.items()} == {"en": 3, "es": 3, "zh-hans": 3}
+    for language in languages.values():
+        assert f"pagefind/pagefind.{language['hash']}.pf_meta" in joined
+    assert len([path for path in joined if path.startswith("pagefind/fragment/")]) == 9
+
+    together = pagefind_files(records("pt-BR", "pt-br"))
+    languages = json.loads(together["pagefind/pagefind-entry.json"])["languages"]
+    assert {code: language["page_count"] for code, language in languages.items()} == {"pt-br": 6}
