@@ -198,3 +198,23 @@ def test_the_marshalled_dictionary_is_the_one_nltk_reads(tmp_path: Path, monkeyp
     by_nltk = CMUDictCorpusReader(str(folder), ["cmudict"]).dict()
     assert len(by_nltk) > 100_000
     assert given.dict() == by_nltk
+
+
+@given(
+    tokens=st.lists(
+        st.sampled_from(
+            ["word", "Año", "don't", "'quoted'", "-", "—", "...", "42", "x_y", "İ", "律师", "a.b", "?!", "'"]
+        ),
+        max_size=40,
+    ),
+    spaces=st.lists(st.sampled_from([" ", "  ", "\n", "\t", ". ", "! ", "? "]), min_size=40, max_size=40),
+)
+def test_sentences_are_counted_as_textstat_counts_them(tokens: list[str], spaces: list[str]) -> None:
+    """readability.count_sentences decides most sentences by a pattern instead of textstat's count_words:
+    its count must be textstat's for any mix of words, punctuation and spaces."""
+    from textstat.backend.counts import count_sentences as textstats_count
+
+    from pregon.readability import count_sentences
+
+    text = "".join(token + space for token, space in zip(tokens, spaces, strict=False))
+    assert count_sentences(text) == textstats_count(text)
