@@ -89,6 +89,9 @@ class Templates:
             undefined=jinja2.StrictUndefined,
             extensions=["jinja2.ext.i18n"],
             keep_trailing_newline=True,
+            # Every build makes its environments anew, so a template cannot change while one renders:
+            # without this, each include (a dozen per page) asked the disk whether its file changed.
+            auto_reload=False,
         )
         code = catalog.language.code
         # Every page asks for the same few dozen strings, and a list of 2,000 pages shows hundreds of
@@ -116,6 +119,24 @@ class Templates:
             return written
 
         environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+        # `_()` shows a dozen strings on every page. Jinja's `_` goes through the template's context twice
+        # (its alias looks `gettext` up, then the newstyle wrapper calls it) and formats the string each
+        # time; this one gives the same result (the wrapper's, since gettext gives markup whether the
+        # template escapes or not: `%%` written `%`, the variables escaped into it) with one call, and
+        # keeps each string without variables once formatted.
+        shown: dict[str, Markup] = {}
+
+        def translated(message: str, **variables: object) -> Markup:
+            if variables:
+                return gettext(message) % variables
+            if catalog.lacks(message):
+                self._noted.add((code, message))
+            known = shown.get(message)
+            if known is None:
+                known = shown[message] = gettext(message) % {}
+            return known
+
+        environment.globals["_"] = translated
         environment.filters["date"] = date
         environment.filters["filesize"] = catalog.format_size
         environment.filters["language_list"] = lambda languages: catalog.format_list(

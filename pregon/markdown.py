@@ -248,7 +248,10 @@ class MarkdownConverter:
                         "pages may not carry script, event handlers, frames or styles",
                     )
                 )
-        questions = _questions(html) if source.kind == "faq" else ()
+        questions: tuple[Question, ...] = ()
+        if source.kind == "faq":
+            # The walked tree is the page's text unless the sanitizer changed it: read from it, not parsed again.
+            questions = _questions(root if html == walked else lxml.html.fragment_fromstring(html, create_parent="div"))
         ids = tuple(sorted(anchors - TEMPLATE_IDS))
         return Converted(html, tuple(headings), questions, tuple(links), tuple(images), tuple(problems), ids)
 
@@ -317,6 +320,8 @@ def _author_ids(root: lxml.html.HtmlElement, source: SourcePage, lines: list[str
     the ids the templates use: the taken ids, which headings' anchors avoid. Where two collide, or one
     collides with a template's, the later one is renamed, with a warning."""
     taken = set(TEMPLATE_IDS)
+    if "id=" not in source.body:
+        return taken  # cmark-gfm gives no element an id: only raw HTML can
     seen: dict[str, int] = {}
     for element in root.iter():
         given = element.get("id") if isinstance(element.tag, str) else None
@@ -390,13 +395,12 @@ def _line_of(source: SourcePage, lines: list[str], element: lxml.html.HtmlElemen
     return source.body_line + first
 
 
-def _questions(html: str) -> tuple[Question, ...]:
-    if not html.strip():
-        return ()
+def _questions(root: lxml.html.HtmlElement) -> tuple[Question, ...]:
+    """Each `##` heading among the text's top-level elements, and the text of what follows it."""
     questions: list[Question] = []
     anchor, question = "", ""
     answer: list[str] = []
-    for element in lxml.html.fragments_fromstring(html):
+    for element in root:
         if not isinstance(element, lxml.html.HtmlElement):
             continue
         if element.tag == "h2":

@@ -17,6 +17,8 @@ def slugify(text: str, transliterate: bool = False) -> str:
     Text with letters of another script keeps them, as GitHub's anchors and Hugo's addresses do
     (`নির্বাচনের দিন` -> `নির্বাচনের-দিন`), unless `transliterate` asks for Latin letters (anyascii:
     `كاليفورنيا` -> `klyfwrny`)."""
+    if text.isascii():
+        return _ascii_slug(text)  # most headings and file names: nothing to fold
     if transliterate:
         text = anyascii(text)
     elif not _latin_only(text):
@@ -24,7 +26,14 @@ def slugify(text: str, transliterate: bool = False) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
     ascii_text = ascii_text.replace("ß", "ss").replace("æ", "ae").replace("ø", "o").replace("đ", "d")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return _ascii_slug(ascii_text)
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _ascii_slug(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
 def _latin_only(text: str) -> bool:
