@@ -26,7 +26,7 @@ from babel import Locale
 from .cache import SavedCache
 from .errors import Problem, advice, error, warning
 from .facts import KINDS, RULES, WEB, Fact, facts_of
-from .front_matter import SourcePage
+from .front_matter import SourcePage, text_id
 from .site import PageGroup, Site
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s", re.MULTILINE)
@@ -97,9 +97,11 @@ def checked_sources(site: Site) -> list[SourcePage]:
 
 
 def facts_key(site: Site, source: SourcePage, cache: SavedCache) -> str:
-    """The facts found in a text depend on the text, its language, the region and the rules only."""
+    """The facts found in a text depend on the text, its language, the region and the rules only. The
+    text is named by its file's id (text_id): digesting thousands of texts took a quarter of a second
+    of every build."""
     return cache.key(
-        RULES, source.body, str(source.body_line), site.config.language(source.lang).locale, site.config.region
+        RULES, text_id(source), str(source.body_line), site.config.language(source.lang).locale, site.config.region
     )
 
 

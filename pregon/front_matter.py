@@ -102,6 +102,12 @@ class SourcePage:
         return digest_bytes_of((self.path, self.blob_id, self.kind, self.inherited_from))
 
 
+def text_id(source: SourcePage) -> str:
+    """What names a page's text in cache keys: its file's id, which the text is read from (a page made
+    from no file, such as an alert, has none: then the text itself)."""
+    return f"blob {source.blob_id}" if source.blob_id else f"text {source.body}"
+
+
 def blob_id(raw: bytes) -> str:
     """The id git gives these bytes as a file, so a source's version can be found in its history."""
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .cache import SavedCache
 from .errors import Problem, advice
-from .front_matter import SourcePage
+from .front_matter import SourcePage, text_id
 from .site import Site
 from .site_config import SiteConfig
 
@@ -228,7 +228,9 @@ def measured_sources(site: Site) -> list[SourcePage]:
 
 def reading_key(site: Site, source: SourcePage, cache: SavedCache) -> str:
     """A reading depends on the text, its locale, and the formulas' and dictionaries' versions."""
-    return cache.key("reading", source.body, str(source.body_line), site.config.language(source.lang).locale, _VERSIONS)
+    return cache.key(
+        "reading", text_id(source), str(source.body_line), site.config.language(source.lang).locale, _VERSIONS
+    )
 
 
 def page_readings(

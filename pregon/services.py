@@ -87,13 +87,19 @@ class Service(Generic[Request, Answer]):
         return self.answer()
 
     def send(self, request: Request) -> None:
-        """Hand the service a request and go on: `answer` waits for what it answers."""
-        self.hello()
+        """Hand the service a request and go on: `answer` waits for what it answers. The request waits in
+        the pipe while the service is still loading: the build goes on meanwhile (a large request is
+        taken as soon as the service is ready)."""
         assert self._connection is not None
-        self._connection.send(request)
+        try:
+            self._connection.send(request)
+        except OSError:
+            self.hello()  # raises why the service stopped: it could not load, or it failed
+            raise ServiceFailed(f"the process that {self._name} stopped") from None
         self._unanswered = True
 
     def answer(self) -> Answer:
+        self.hello()
         answer: Answer = self._receive()  # type: ignore[assignment]
         self._unanswered = False
         return answer
