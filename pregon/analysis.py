@@ -15,6 +15,7 @@ process keeps them loaded from build to build, finds them itself.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,9 @@ def analysis_service(cache_folder: Path) -> Service[list[_Text], list[_Found]]:
     """The service that analyses pages; it loads textstat and the dictionaries as it starts."""
 
     def get_ready() -> tuple[Callable[[list[_Text]], list[_Found]], object]:
+        # Its answers are read only once the site is rendered: on a busy machine the build's own work,
+        # and the printed guides (which the pages wait for), come first.
+        os.nice(5)
         levels = ReadingLevels(cache_folder)
         levels.prepare(set(_PREPARED))
 

@@ -94,35 +94,171 @@ def index_key(records: Iterable[SearchRecord]) -> str:
 
 
 def search_index(records: Sequence[SearchRecord], published: PublishedSite | None) -> SearchIndex:
-    """The index of `records`: the published one if it was made from the same pages and every one of its
-    files is still there, else made again by Pagefind."""
-    key = index_key(records)
-    if published is not None:
-        kept = _kept_index(key, published)
-        if kept is not None:
-            return kept
-    made = tuple(Output(path, content) for path, content in sorted(pagefind_files(records).items()))
-    no_missing: frozenset[tuple[str, str]] = frozenset()
-    return SearchIndex(made, {output.path: OutputRecord(key, no_missing) for output in made}, indexed=True)
+    """The index of `records`, one language at a time: a language whose pages say what they said keeps
+    its published files (if they are all still there), the others are indexed again by Pagefind. An edit
+    of an English page indexes the English pages only.
+
+    Each language's own files are recorded under the key of its pages (index_key), Pagefind's program
+    files under Pagefind's version, and the entry file, which lists every language, under every page."""
+    by_tag = _by_tag(records)
+    keys = {tag: index_key(pages) for tag, pages in by_tag.items()}
+    program_key = index_key(())
+    program = _kept_files(published, program_key) if published is not None else None
+    # Without Pagefind's own files (gone, or never made), every language is indexed again.
+    kept = _kept_languages(published, keys) if published is not None and program is not None else {}
+    indexed = pagefind_indexes([by_tag[tag] for tag in sorted(by_tag) if tag not in kept], kept_codes(kept))
+    index = _IndexFiles(published)
+    languages: dict[str, object] = {}
+    for language in kept.values():
+        languages.update(language.entries)
+        for path, record in language.files.items():
+            index.keep(path, record)
+    for made in indexed:
+        languages.update(made.entries)
+        for path, content in made.own.items():
+            index.add(path, content, keys[made.tag] if made.tag is not None else index_key(records))
+    if indexed:
+        for path, content in indexed[0].shared.items():
+            index.add(path, content, program_key)
+        fields = indexed[0].fields
+    else:
+        for path, record in (program or {}).items():
+            index.keep(path, record)
+        fields = (_published_entry(published) if published is not None else None) or {}
+    if records:
+        whole = index_key(records)
+        kept_entry = published.kept(ENTRY_FILE, whole) if published is not None else None
+        if kept_entry is not None:
+            index.keep(ENTRY_FILE, kept_entry)
+        else:
+            fields = {key: value for key, value in fields.items() if key != "languages"}
+            index.add(ENTRY_FILE, _sorted_json(json.dumps({**fields, "languages": languages}).encode("utf-8")), whole)
+    return SearchIndex(tuple(index.outputs[path] for path in sorted(index.outputs)), index.records, bool(indexed))
 
 
-def _kept_index(key: str, published: PublishedSite) -> SearchIndex | None:
-    paths = [path for path in published.digests if path.startswith(f"{SEARCH_FOLDER}/")]
-    if ENTRY_FILE not in paths:
+class _IndexFiles:
+    """The files of the index being made: kept from the published site, or new."""
+
+    def __init__(self, published: PublishedSite | None) -> None:
+        self.published = published
+        self.outputs: dict[str, Output | Unchanged] = {}
+        self.records: dict[str, OutputRecord] = {}
+
+    def keep(self, path: str, record: OutputRecord) -> None:
+        assert self.published is not None
+        self.outputs[path] = Unchanged(path, self.published.digests[path])
+        self.records[path] = record
+
+    def add(self, path: str, content: bytes, key: str) -> None:
+        self.outputs[path] = Output(path, content)
+        self.records[path] = OutputRecord(key, _NONE_MISSING)
+
+
+_NONE_MISSING: frozenset[tuple[str, str]] = frozenset()
+"""An index file shows no interface string."""
+
+
+@dataclass(frozen=True)
+class _Language:
+    """One language's index, kept from the published site."""
+
+    files: dict[str, OutputRecord]
+    """Its own files (not Pagefind's program files nor the entry file), by path, with their records."""
+    entries: Mapping[str, object]
+    """What the entry file says of it, by Pagefind's name for the language (`zh-hans`)."""
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """What one run of Pagefind made: the index of one tag's pages (or of every page, see
+    pagefind_indexes), split into its languages' own files and Pagefind's program files."""
+
+    tag: str | None
+    """The language tag of its pages; None when it indexed every page together."""
+    own: dict[str, bytes]
+    shared: dict[str, bytes]
+    entries: dict[str, object]
+    """What the entry file says of each of its languages."""
+    fields: dict[str, object]
+    """The entry file's other fields (Pagefind's version, the characters it indexes)."""
+
+    def files(self) -> dict[str, bytes]:
+        return {**self.own, **self.shared}
+
+
+def kept_codes(kept: Mapping[str, _Language]) -> frozenset[str]:
+    return frozenset(code for language in kept.values() for code in language.entries)
+
+
+def _by_tag(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
+    by_tag: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_tag.setdefault(record.tag, []).append(record)
+    return by_tag
+
+
+def _published_entry(published: PublishedSite) -> dict[str, object] | None:
+    try:
+        entry = json.loads((published.folder / ENTRY_FILE).read_bytes())
+    except (OSError, ValueError):
         return None
-    kept: list[Output | Unchanged] = []
-    records: dict[str, OutputRecord] = {}
-    for path in sorted(paths):
-        record = published.kept(path, key)
-        if record is None:
-            return None
-        kept.append(Unchanged(path, published.digests[path]))
-        records[path] = record
-    return SearchIndex(tuple(kept), records, indexed=False)
+    return entry if isinstance(entry, dict) and isinstance(entry.get("languages"), dict) else None
+
+
+def _kept_files(published: PublishedSite, key: str) -> dict[str, OutputRecord] | None:
+    """The published index files made under `key`, if there are any and all are still there."""
+    paths = [
+        path
+        for path, record in published.records.items()
+        if path.startswith(f"{SEARCH_FOLDER}/") and record.key == key and path != ENTRY_FILE
+    ]
+    kept = {path: published.kept(path, key) for path in paths}
+    if not kept or any(record is None for record in kept.values()):
+        return None
+    return {path: record for path, record in kept.items() if record is not None}
+
+
+def _kept_languages(published: PublishedSite, keys: Mapping[str, str]) -> dict[str, _Language]:
+    """Each language whose published files were made from the pages it has now, with what the published
+    entry file says of it."""
+    entry = _published_entry(published)
+    if entry is None:
+        return {}
+    listed = entry["languages"]
+    assert isinstance(listed, dict)
+    kept: dict[str, _Language] = {}
+    for tag, key in keys.items():
+        files = _kept_files(published, key)
+        if files is None:
+            continue
+        entries = {
+            code: language
+            for code, language in listed.items()
+            if isinstance(language, dict) and f"{SEARCH_FOLDER}/pagefind.{language.get('hash')}.pf_meta" in files
+        }
+        if len(entries) == 1:
+            kept[tag] = _Language(files, entries)
+    return kept
 
 
 def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
-    """The files Pagefind makes of `records`, by their path in the site (`pagefind/...`).
+    """The files Pagefind makes of `records`, by their path in the site (`pagefind/...`), with one entry
+    file listing every language."""
+    indexed = pagefind_indexes(list(_by_tag(records).values()))
+    files: dict[str, bytes] = {}
+    languages: dict[str, object] = {}
+    for index in indexed:
+        files.update(index.files())
+        languages.update(index.entries)
+    if indexed:
+        files[ENTRY_FILE] = _sorted_json(json.dumps({**indexed[-1].fields, "languages": languages}).encode("utf-8"))
+    return files
+
+
+def pagefind_indexes(languages: list[list[SearchRecord]], taken: frozenset[str] = frozenset()) -> list[Indexed]:
+    """Pagefind's index of each language's pages (each list holds the pages of one tag), each made on its
+    own. If two of them, or one of them and a language in `taken`, are one language to Pagefind (it
+    lower-cases tags), every page is indexed together instead, in one index.
 
     The pages are written as files into a folder, and Pagefind's own command indexes that folder, as it
     indexes any built site. Its Python API drives the same program through a pipe it polls every tenth
@@ -130,59 +266,62 @@ def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     # Imported here: a build that keeps its index never looks for Pagefind.
     from pagefind.service import get_executable
 
-    if not records:
-        return {}  # a site with no page of its own has nothing to search, and Pagefind refuses an empty site
+    languages = [pages for pages in languages if pages]
+    if not languages:
+        return []  # a site with no page of its own has nothing to search, and Pagefind refuses an empty site
     program = get_executable()
     if program is None:
         raise IndexingFailed("its program is not installed")
     try:
-        return _index_files(str(program), records)
+        return _index_languages(str(program), languages, taken)
     except OSError as exc:
         raise IndexingFailed(f"its files could not be written or read ({exc.strerror or exc})") from exc
 
 
-def _index_files(program: str, records: Sequence[SearchRecord]) -> dict[str, bytes]:
-    by_language: dict[str, list[SearchRecord]] = {}
-    for record in records:
-        by_language.setdefault(record.tag, []).append(record)
-    with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch(records)) as folder:
+def _index_languages(program: str, languages: list[list[SearchRecord]], taken: frozenset[str]) -> list[Indexed]:
+    everything = [record for pages in languages for record in pages]
+    with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch(everything)) as folder:
         # One Pagefind per language, into a folder of its own: Pagefind holds every page it indexes in
         # memory until it writes, and a site's languages share none of their index files but Pagefind's
         # own program files and the entry file, which lists the languages. Each uses a core and a half,
         # mostly on one: two at a time keep both cores busy.
         runs = []
-        for number, tag in enumerate(sorted(by_language)):
-            pages = Path(folder) / f"pages-{number}"
-            _write_documents(pages, by_language[tag])
-            runs.append((pages, Path(folder) / f"index-{number}"))
+        for number, pages in enumerate(languages):
+            written = Path(folder) / f"pages-{number}"
+            _write_documents(written, pages)
+            runs.append((written, Path(folder) / f"index-{number}"))
         _run_pagefinds(program, runs)
-        merged = _merged([made for _, made in runs])
-        if merged is None:
-            # Two tags that Pagefind counts as one language: they are indexed together.
-            everything, made = Path(folder) / "pages-all", Path(folder) / "index-all"
-            _write_documents(everything, records)
-            _run_pagefinds(program, [(everything, made)])
-            return _read_index(made)
-        return merged
+        indexed = [_split(pages[0].tag, _read_index(made)) for pages, (_, made) in zip(languages, runs, strict=True)]
+        codes = [code for index in indexed for code in index.entries]
+        same_program = all(index.shared == indexed[0].shared for index in indexed)
+        if len(set(codes)) == len(codes) and not set(codes) & taken and same_program:
+            return indexed
+        # Two tags that Pagefind counts as one language: every page is indexed together.
+        written, made = Path(folder) / "pages-all", Path(folder) / "index-all"
+        _write_documents(written, everything)
+        _run_pagefinds(program, [(written, made)])
+        return [_split(None, _read_index(made))]
 
 
-def _merged(parts: list[Path]) -> dict[str, bytes] | None:
-    """The files of every language's index, with one entry file listing every language; None if two
-    indexes are of the same language, or give one file different bytes."""
-    languages: dict[str, object] = {}
-    files: dict[str, bytes] = {}
-    for part in parts:
-        indexed = _entry_languages(part)
-        if set(indexed) & set(languages):
-            return None
-        languages.update(indexed)
-        for path, content in _read_index(part).items():
-            if path != ENTRY_FILE and files.setdefault(path, content) != content:
-                return None
-    entry = json.loads((parts[-1] / "pagefind-entry.json").read_bytes())
-    entry["languages"] = languages
-    files[ENTRY_FILE] = _sorted_json(json.dumps(entry).encode("utf-8"))
-    return files
+def _split(tag: str | None, files: dict[str, bytes]) -> Indexed:
+    """A run's files: its languages' own (their fragments, index chunks, filters, metadata and stemmer:
+    each named with the language), Pagefind's program files, and what its entry file says."""
+    try:
+        entry = json.loads(files.pop(ENTRY_FILE))
+        entries = entry.pop("languages")
+        assert isinstance(entries, dict)
+    except (KeyError, ValueError, AssertionError) as exc:
+        raise IndexingFailed(f"its entry file cannot be read: {exc}") from exc
+    own_prefixes: list[str] = []
+    for code, language in entries.items():
+        own_prefixes += [f"{SEARCH_FOLDER}/{folder}/{code}_" for folder in ("fragment", "index", "filter")]
+        own_prefixes.append(f"{SEARCH_FOLDER}/pagefind.{language['hash']}.pf_meta")
+        if language.get("wasm"):
+            own_prefixes.append(f"{SEARCH_FOLDER}/wasm.{language['wasm']}.pagefind")
+    prefixes = tuple(own_prefixes)
+    own = {path: content for path, content in files.items() if path.startswith(prefixes)}
+    shared = {path: content for path, content in files.items() if path not in own}
+    return Indexed(tag, own, shared, entries, entry)
 
 
 def _write_documents(pages: Path, records: Sequence[SearchRecord]) -> None:
@@ -230,18 +369,6 @@ def _run_pagefinds(program: str, runs: list[tuple[Path, Path]]) -> None:
         for process in running:
             process.kill()
             process.wait()
-
-
-def _entry_languages(made: Path) -> dict[str, object]:
-    """The languages of the index Pagefind last wrote into `made`, as its entry file lists them."""
-    try:
-        entry = json.loads((made / "pagefind-entry.json").read_bytes())
-        languages = entry["languages"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexingFailed(f"its entry file cannot be read: {exc}") from exc
-    if not isinstance(languages, dict):
-        raise IndexingFailed("its entry file lists no languages")
-    return languages
 
 
 def _scratch(records: Sequence[SearchRecord]) -> str | None:

@@ -8,7 +8,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from pregon.pipeline import BuildOptions, build
+from pregon.search import Indexed, SearchRecord
 
 from .conftest import THREE_LANGUAGES, SiteTree, page
 
@@ -147,3 +150,40 @@ def test_each_language_is_indexed_on_its_own_and_their_indexes_joined() -> None:
     together = pagefind_files(records("pt-BR", "pt-br"))
     languages = json.loads(together["pagefind/pagefind-entry.json"])["languages"]
     assert {code: language["page_count"] for code, language in languages.items()} == {"pt-br": 6}
+
+
+def test_an_edit_indexes_its_own_language_again_and_keeps_the_others(
+    site_tree: Callable[..., SiteTree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind is asked for the pages of the edited page's language only; the other languages' files are
+    the published ones, and the whole index is the one a cold build makes. Without Pagefind's own files,
+    every language is indexed again."""
+    import pregon.search
+
+    asked: list[list[str]] = []
+    indexes = pregon.search.pagefind_indexes
+
+    def recorded(languages: list[list[SearchRecord]], taken: frozenset[str] = frozenset()) -> list[Indexed]:
+        asked.append(sorted({record.tag for pages in languages for record in pages}))
+        return indexes(languages, taken)
+
+    monkeypatch.setattr(pregon.search, "pagefind_indexes", recorded)
+    tree = site_tree(FILES, THREE_LANGUAGES)
+    options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
+    build(options)
+    tree.write({"content/en/faq/help.md": FILES["content/en/faq/help.md"].replace("tenants", "renters")})
+    asked.clear()
+    assert build(options).search_indexed
+    assert asked == [["en"]]
+    cold = tmp_path / "cold"
+    build(BuildOptions(site_dir=tree.root, out_dir=cold))
+    assert _files(tree.out) == _files(cold)
+    assert "renters" in _fragments(tree.out)["/en/faq/help/"]["content"]  # type: ignore[operator]
+
+    (tree.out / "pagefind/pagefind.js").unlink()
+    tree.write({"templates/footer.html": "<footer><p>A new footer</p></footer>\n"})
+    asked.clear()
+    assert build(options).search_indexed
+    assert asked == [["en", "es"]]
+    index = {path: data for path, data in _files(tree.out).items() if path.startswith("pagefind/")}
+    assert index == {path: data for path, data in _files(cold).items() if path.startswith("pagefind/")}
