@@ -27,10 +27,10 @@ if TYPE_CHECKING:
     from .front_matter import SourcePage
     from .readability import Reading
 
-CACHE_FORMAT = f"pregon {__version__} cache 10"
+CACHE_FORMAT = f"pregon {__version__} cache 11"
 """Changes whenever what the cache holds changes meaning (6: conversions are stored as Conversion; 7:
 conversions keep the ids authors gave, and warn of other tools' template syntax; 10: facts and
-reading levels)."""
+reading levels; 11: fact differences by translation group)."""
 
 
 class ConversionEntry(NamedTuple):
@@ -59,6 +59,8 @@ class SavedCache:
     """The facts found in a text (facts.py), by its text, first line, locale and region."""
     readings: dict[str, Reading | None] = field(default_factory=dict)
     """A text's reading level (readability.py), by its text, first line and locale."""
+    differences: dict[str, tuple[Problem, ...]] = field(default_factory=dict)
+    """What a group of translations' facts differ by (fact_check.py), by everything that is made from."""
     used: set[str] = field(default_factory=set)
     """Keys this build used; only these are saved, so the cache holds no more than one build's worth."""
     stored: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -120,6 +122,16 @@ class SavedCache:
         self.readings[key] = reading
         self.used.add(key)
 
+    def known_differences(self, key: str) -> tuple[Problem, ...] | None:
+        entry = self.differences.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
+
+    def keep_differences(self, key: str, problems: tuple[Problem, ...]) -> None:
+        self.differences[key] = problems
+        self.used.add(key)
+
     def template(self, key: str) -> TemplateEntry | None:
         entry = self.templates.get(key)
         if entry is not None:
@@ -143,7 +155,7 @@ CACHE_PARTS = [f"{number:02x}" for number in range(256)]
 an edit rewrites a few small files (the entries of the page before and after it), not a large one."""
 
 
-_KINDS = ("conversions", "sources", "templates", "facts", "readings")
+_KINDS = ("conversions", "sources", "templates", "facts", "readings", "differences")
 """What each part of the cache holds, each by key."""
 
 
@@ -182,6 +194,7 @@ def _load_parts(folder: Path) -> SavedCache:
         cache.templates.update(stored["templates"])
         cache.facts.update(stored["facts"])
         cache.readings.update(stored["readings"])
+        cache.differences.update(stored["differences"])
         cache.stored[part] = frozenset().union(*(stored[kind] for kind in _KINDS))
     return cache
 
@@ -207,6 +220,7 @@ def save_cache(folder: Path, cache: SavedCache) -> None:
             "templates": {key: cache.templates[key] for key in sorted(keys) if key in cache.templates},
             "facts": {key: cache.facts[key] for key in sorted(keys) if key in cache.facts},
             "readings": {key: cache.readings[key] for key in sorted(keys) if key in cache.readings},
+            "differences": {key: cache.differences[key] for key in sorted(keys) if key in cache.differences},
         }
         atomic_write(folder / f"cache-{part}.pickle", pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
         cache.stored[part] = keys

@@ -27,7 +27,7 @@ from .cache import SavedCache
 from .errors import Problem, advice, error, warning
 from .facts import KINDS, RULES, WEB, Fact, facts_of
 from .front_matter import SourcePage, text_id
-from .site import PageGroup, Site
+from .site import Page, PageGroup, Site
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s", re.MULTILINE)
 _HINT = (
@@ -67,21 +67,60 @@ class Difference:
 
 def fact_differences(site: Site, cache: SavedCache | None = None) -> list[Problem]:
     """Every difference between a translation's facts and its source's, and every `differs:` entry that
-    names no fact. `cache`: see page_facts."""
+    names no fact. `cache`: see page_facts; it also keeps each group's differences, so that a build
+    compares again only the groups whose pages, or whose links' answers, changed."""
     problems: list[Problem] = []
     links: dict[tuple[str, str], str] = {}
+    settings = repr(
+        (RULES, site.config.region, [(lang.code, lang.locale, lang.name) for lang in site.config.languages])
+    )
     for group in site.groups:
         translations = [page for page in group.translated if page.source is not group.original]
         if not translations:
             continue
-        source_facts = page_facts(site, group.original, cache, links)
-        for page in translations:
-            translation = page.source
-            intended, unreadable = _intended(site, translation)
-            problems.extend(unreadable)
-            translation_facts = page_facts(site, translation, cache, links)
-            for difference in differences(group, translation, source_facts, translation_facts, intended):
-                problems.append(difference.problem(site))
+        key = cache.key("fact differences", settings, site.link_table, _compared(group)) if cache is not None else ""
+        known = cache.known_differences(key) if cache is not None else None
+        if known is None:
+            known = tuple(_group_differences(site, group, translations, cache, links))
+            if cache is not None:
+                cache.keep_differences(key, known)
+        problems.extend(known)
+    return problems
+
+
+def _compared(group: PageGroup) -> str:
+    """What a group's differences are made from besides the site's settings and link table: each translated
+    page's text, where it is, what it is, what it says differs and whether it is out of date."""
+    return repr(
+        [
+            (
+                page.lang,
+                page.source.path,
+                text_id(page.source),
+                page.source.body_line,
+                page.source.section,
+                page.source.translation_key,
+                page.source.differs,
+                page.source is group.original,
+                group.is_outdated(page),
+            )
+            for page in group.translated
+        ]
+    )
+
+
+def _group_differences(
+    site: Site, group: PageGroup, translations: list[Page], cache: SavedCache | None, links: dict[tuple[str, str], str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    source_facts = page_facts(site, group.original, cache, links)
+    for page in translations:
+        translation = page.source
+        intended, unreadable = _intended(site, translation)
+        problems.extend(unreadable)
+        translation_facts = page_facts(site, translation, cache, links)
+        for difference in differences(group, translation, source_facts, translation_facts, intended):
+            problems.append(difference.problem(site))
     return problems
 
 

@@ -83,6 +83,13 @@ def _field_names(kind: type) -> tuple[str, ...]:
 
 
 def _feed(hasher: hashlib._Hash, value: object) -> None:
+    kind = type(value)
+    if kind in _PLAIN:
+        # Most fields are strings, numbers or None: fed as the last branch below feeds them, without first
+        # asking each for an identity it cannot have (the pass over every output of a rebuild digests
+        # hundreds of thousands of them).
+        hasher.update(b"r" + repr(value).encode("utf-8", "surrogatepass") + b"\0")
+        return
     known = getattr(value, "identity", None)
     if isinstance(known, bytes):
         hasher.update(b"i" + known)
@@ -94,3 +101,7 @@ def _feed(hasher: hashlib._Hash, value: object) -> None:
         hasher.update(b"d" + fields_identity(value))
     else:
         hasher.update(b"r" + repr(value).encode("utf-8", "surrogatepass") + b"\0")
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+"""Types with no identity of their own, fed by their repr."""

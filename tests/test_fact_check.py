@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import phonenumbers
 import pytest
@@ -268,3 +270,36 @@ def test_every_phone_number_the_matcher_finds_in_the_whole_text_is_found(fragmen
     expected = sorted((1 + bisect.bisect_right(starts, start) - 1, value) for value, start in whole)
     found = sorted((fact.line, fact.value) for fact in facts_of(text, 1, "en_US", "US") if fact.kind == "phone")
     assert found == expected
+
+
+def test_differences_kept_from_build_to_build_are_those_a_cold_build_finds(
+    site_tree: Callable[..., SiteTree], tmp_path: Path
+) -> None:
+    """Each group's differences are kept in the build cache: after each change (a translation's text; a
+    linked page that becomes another, which changes no linking page's file) a build finds what a build
+    with no cache finds."""
+    from pregon.pipeline import BuildOptions, build
+
+    other_in_spanish = "---\ntitle: Otra\nsummary: Otra cosa.\ntranslation_key: other\n---\nOtra página.\n"
+    tree = _site(site_tree, FAITHFUL.replace("../reclamaciones.md", "../otra.md"))
+    tree.write({"content/es/otra.md": other_in_spanish})
+    changes = [
+        lambda: None,
+        lambda: tree.write({TRANSLATION_PATH: FAITHFUL.replace("(215) 555-0123", "(215) 555-0132")}),
+        lambda: tree.write({TRANSLATION_PATH: FAITHFUL.replace("../reclamaciones.md", "../otra.md")}),
+        lambda: (
+            (tree.root / "content/es/reclamaciones.md").unlink(),
+            tree.write({"content/es/otra.md": other_in_spanish.replace("key: other", "key: claims")}),
+        ),
+    ]
+    found = []
+    for number, change in enumerate(changes):
+        change()
+        warm = build(BuildOptions(site_dir=tree.root, out_dir=tree.out))
+        cold_copy = tmp_path / f"cold-{number}"
+        shutil.copytree(tree.root, cold_copy, ignore=shutil.ignore_patterns(".pregon-cache", "site"))
+        cold = build(BuildOptions(site_dir=cold_copy, out_dir=cold_copy / "site"))
+        facts = [problem.message for problem in warm.warnings if "English source" in problem.message]
+        assert facts == [problem.message for problem in cold.warnings if "English source" in problem.message]
+        found.append(len(facts))
+    assert found == [1, 1, 1, 0]
