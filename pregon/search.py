@@ -100,13 +100,20 @@ def search_index(records: Sequence[SearchRecord], published: PublishedSite | Non
 
     Each language's own files are recorded under the key of its pages (index_key), Pagefind's program
     files under Pagefind's version, and the entry file, which lists every language, under every page."""
+    if not records:
+        return SearchIndex((), {}, indexed=False)  # nothing to search: no index at all, as a cold build has
     by_tag = _by_tag(records)
     keys = {tag: index_key(pages) for tag, pages in by_tag.items()}
     program_key = index_key(())
     program = _kept_files(published, program_key) if published is not None else None
     # Without Pagefind's own files (gone, or never made), every language is indexed again.
     kept = _kept_languages(published, keys) if published is not None and program is not None else {}
-    indexed = pagefind_indexes([by_tag[tag] for tag in sorted(by_tag) if tag not in kept], kept_codes(kept))
+    indexed = pagefind_indexes([by_tag[tag] for tag in sorted(by_tag) if tag not in kept])
+    kept_codes = {code for language in kept.values() for code in language.entries}
+    if kept and any(made.tag is None or set(made.entries) & kept_codes for made in indexed):
+        # A new tag that Pagefind takes for a kept language: every language is indexed again, together.
+        kept = {}
+        indexed = pagefind_indexes([by_tag[tag] for tag in sorted(by_tag)])
     index = _IndexFiles(published)
     languages: dict[str, object] = {}
     for language in kept.values():
@@ -125,14 +132,13 @@ def search_index(records: Sequence[SearchRecord], published: PublishedSite | Non
         for path, record in (program or {}).items():
             index.keep(path, record)
         fields = (_published_entry(published) if published is not None else None) or {}
-    if records:
-        whole = index_key(records)
-        kept_entry = published.kept(ENTRY_FILE, whole) if published is not None else None
-        if kept_entry is not None:
-            index.keep(ENTRY_FILE, kept_entry)
-        else:
-            fields = {key: value for key, value in fields.items() if key != "languages"}
-            index.add(ENTRY_FILE, _sorted_json(json.dumps({**fields, "languages": languages}).encode("utf-8")), whole)
+    whole = index_key(records)
+    kept_entry = published.kept(ENTRY_FILE, whole) if published is not None else None
+    if kept_entry is not None:
+        index.keep(ENTRY_FILE, kept_entry)
+    else:
+        fields = {key: value for key, value in fields.items() if key != "languages"}
+        index.add(ENTRY_FILE, _sorted_json(json.dumps({**fields, "languages": languages}).encode("utf-8")), whole)
     return SearchIndex(tuple(index.outputs[path] for path in sorted(index.outputs)), index.records, bool(indexed))
 
 
@@ -184,10 +190,6 @@ class Indexed:
 
     def files(self) -> dict[str, bytes]:
         return {**self.own, **self.shared}
-
-
-def kept_codes(kept: Mapping[str, _Language]) -> frozenset[str]:
-    return frozenset(code for language in kept.values() for code in language.entries)
 
 
 def _by_tag(records: Iterable[SearchRecord]) -> dict[str, list[SearchRecord]]:
@@ -255,10 +257,10 @@ def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
     return files
 
 
-def pagefind_indexes(languages: list[list[SearchRecord]], taken: frozenset[str] = frozenset()) -> list[Indexed]:
+def pagefind_indexes(languages: list[list[SearchRecord]]) -> list[Indexed]:
     """Pagefind's index of each language's pages (each list holds the pages of one tag), each made on its
-    own. If two of them, or one of them and a language in `taken`, are one language to Pagefind (it
-    lower-cases tags), every page is indexed together instead, in one index.
+    own. If two of them are one language to Pagefind (it lower-cases tags), all the pages given are
+    indexed together instead, in one index.
 
     The pages are written as files into a folder, and Pagefind's own command indexes that folder, as it
     indexes any built site. Its Python API drives the same program through a pipe it polls every tenth
@@ -273,12 +275,12 @@ def pagefind_indexes(languages: list[list[SearchRecord]], taken: frozenset[str] 
     if program is None:
         raise IndexingFailed("its program is not installed")
     try:
-        return _index_languages(str(program), languages, taken)
+        return _index_languages(str(program), languages)
     except OSError as exc:
         raise IndexingFailed(f"its files could not be written or read ({exc.strerror or exc})") from exc
 
 
-def _index_languages(program: str, languages: list[list[SearchRecord]], taken: frozenset[str]) -> list[Indexed]:
+def _index_languages(program: str, languages: list[list[SearchRecord]]) -> list[Indexed]:
     everything = [record for pages in languages for record in pages]
     with tempfile.TemporaryDirectory(prefix="pregon-search-", dir=_scratch(everything)) as folder:
         # One Pagefind per language, into a folder of its own: Pagefind holds every page it indexes in
@@ -294,7 +296,7 @@ def _index_languages(program: str, languages: list[list[SearchRecord]], taken: f
         indexed = [_split(pages[0].tag, _read_index(made)) for pages, (_, made) in zip(languages, runs, strict=True)]
         codes = [code for index in indexed for code in index.entries]
         same_program = all(index.shared == indexed[0].shared for index in indexed)
-        if len(set(codes)) == len(codes) and not set(codes) & taken and same_program:
+        if len(set(codes)) == len(codes) and same_program:
             return indexed
         # Two tags that Pagefind counts as one language: every page is indexed together.
         written, made = Path(folder) / "pages-all", Path(folder) / "index-all"
@@ -306,18 +308,17 @@ def _index_languages(program: str, languages: list[list[SearchRecord]], taken: f
 def _split(tag: str | None, files: dict[str, bytes]) -> Indexed:
     """A run's files: its languages' own (their fragments, index chunks, filters, metadata and stemmer:
     each named with the language), Pagefind's program files, and what its entry file says."""
+    own_prefixes: list[str] = []
     try:
         entry = json.loads(files.pop(ENTRY_FILE))
         entries = entry.pop("languages")
-        assert isinstance(entries, dict)
-    except (KeyError, ValueError, AssertionError) as exc:
-        raise IndexingFailed(f"its entry file cannot be read: {exc}") from exc
-    own_prefixes: list[str] = []
-    for code, language in entries.items():
-        own_prefixes += [f"{SEARCH_FOLDER}/{folder}/{code}_" for folder in ("fragment", "index", "filter")]
-        own_prefixes.append(f"{SEARCH_FOLDER}/pagefind.{language['hash']}.pf_meta")
-        if language.get("wasm"):
-            own_prefixes.append(f"{SEARCH_FOLDER}/wasm.{language['wasm']}.pagefind")
+        for code, language in entries.items():
+            own_prefixes += [f"{SEARCH_FOLDER}/{folder}/{code}_" for folder in ("fragment", "index", "filter")]
+            own_prefixes.append(f"{SEARCH_FOLDER}/pagefind.{language['hash']}.pf_meta")
+            if language.get("wasm"):
+                own_prefixes.append(f"{SEARCH_FOLDER}/wasm.{language['wasm']}.pagefind")
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise IndexingFailed(f"its entry file cannot be read: {exc!r}") from exc
     prefixes = tuple(own_prefixes)
     own = {path: content for path, content in files.items() if path.startswith(prefixes)}
     shared = {path: content for path, content in files.items() if path not in own}

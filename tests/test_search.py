@@ -163,9 +163,9 @@ def test_an_edit_indexes_its_own_language_again_and_keeps_the_others(
     asked: list[list[str]] = []
     indexes = pregon.search.pagefind_indexes
 
-    def recorded(languages: list[list[SearchRecord]], taken: frozenset[str] = frozenset()) -> list[Indexed]:
+    def recorded(languages: list[list[SearchRecord]]) -> list[Indexed]:
         asked.append(sorted({record.tag for pages in languages for record in pages}))
-        return indexes(languages, taken)
+        return indexes(languages)
 
     monkeypatch.setattr(pregon.search, "pagefind_indexes", recorded)
     tree = site_tree(FILES, THREE_LANGUAGES)
@@ -187,3 +187,37 @@ def test_an_edit_indexes_its_own_language_again_and_keeps_the_others(
     assert asked == [["en", "es"]]
     index = {path: data for path, data in _files(tree.out).items() if path.startswith("pagefind/")}
     assert index == {path: data for path, data in _files(cold).items() if path.startswith("pagefind/")}
+
+
+def test_a_new_tag_that_pagefind_takes_for_a_kept_language_indexes_every_language_again(tmp_path: Path) -> None:
+    """Pagefind lower-cases tags: pages added under `pt-br` beside a published `pt-BR` index are one
+    language with them, so the kept index cannot stay; what is made is what a cold build makes."""
+    import hashlib
+
+    from pregon.last_build import PublishedSite
+    from pregon.output import Output
+    from pregon.search import search_index
+
+    def records(tag: str) -> list[SearchRecord]:
+        return [
+            SearchRecord(f"{tag}/p-{n}/", tag, f"Title {n}", "Summary.", f"<p>Words {tag} {n}</p>") for n in range(3)
+        ]
+
+    first = search_index(records("pt-BR"), None)
+    digests = {}
+    for output in first.outputs:
+        assert isinstance(output, Output)
+        (tmp_path / output.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / output.path).write_bytes(output.content)
+        digests[output.path] = hashlib.sha256(output.content).hexdigest()
+    published = PublishedSite(tmp_path, digests, first.records)
+    both = records("pt-BR") + records("pt-br")
+    again, cold = search_index(both, published), search_index(both, None)
+    assert again.indexed and all(isinstance(output, Output) for output in again.outputs)
+    assert {o.path: o.content for o in again.outputs if isinstance(o, Output)} == {
+        o.path: o.content for o in cold.outputs if isinstance(o, Output)
+    }
+    languages = json.loads(
+        next(o.content for o in cold.outputs if isinstance(o, Output) and o.path.endswith("entry.json"))
+    )
+    assert {code: language["page_count"] for code, language in languages["languages"].items()} == {"pt-br": 6}
