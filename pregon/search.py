@@ -16,6 +16,7 @@ the results with the strings of its catalogs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -56,6 +57,13 @@ class SearchRecord:
     html: str
     """The page's converted Markdown: its headings carry the ids that sub-results lead to."""
 
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """What the index is given of the page, digested once: the keys of its language's index and of the
+        whole index both count it."""
+        made_from = json.dumps([self.url, self.tag, self.title, self.summary, self.html])
+        return hashlib.sha256(made_from.encode("utf-8", "surrogatepass")).digest()
+
     def document(self) -> str:
         """The page as Pagefind reads it: only what the page says, with its title as the result's."""
         summary = f"<p>{html.escape(self.summary)}</p>" if self.summary else ""
@@ -77,6 +85,7 @@ class SearchIndex:
     """Whether Pagefind ran (False: the published index was kept as it is)."""
 
 
+@functools.cache
 def pagefind_version() -> str:
     try:
         return metadata.version("pagefind")
@@ -85,11 +94,10 @@ def pagefind_version() -> str:
 
 
 def index_key(records: Iterable[SearchRecord]) -> str:
-    """What the whole index is made from: every page's text, in a fixed order, and Pagefind's version."""
+    """What an index is made from: its pages' text, in a fixed order, and Pagefind's version."""
     hasher = hashlib.sha256(f"pagefind {pagefind_version()}\n".encode())
     for record in sorted(records, key=lambda record: record.url):
-        hasher.update(json.dumps([record.url, record.tag, record.title, record.summary, record.html]).encode())
-        hasher.update(b"\n")
+        hasher.update(record.digest)
     return hasher.hexdigest()
 
 
