@@ -144,16 +144,18 @@ class _Measurer:
         self._syllables: dict[str, int] = {}
 
     def score(self, text: str) -> float:
-        from textstat.backend.counts import count_words
         from textstat.backend.selections import list_words
 
         syllables = 0
-        for word in list_words(text, lowercase=True):
+        listed = list_words(text, lowercase=True)
+        for word in listed:
             count = self._syllables.get(word)
             if count is None:
                 count = self._syllables[word] = self._word_syllables(word)
             syllables += count
-        words, sentences = int(count_words(text)), count_sentences(text)
+        # textstat's count_words lists the words again without lower-casing them: lower case never makes
+        # a space, so the count is the same.
+        words, sentences = len(listed), count_sentences(text)
         words_per_sentence = words / sentences if sentences else 0.0
         syllables_per_word = syllables / words if words else 0.0
         if words_per_sentence == 0 or syllables_per_word == 0:
