@@ -126,7 +126,7 @@ class Templates:
         # keeps each string without variables once formatted.
         shown: dict[str, Markup] = {}
 
-        def translated(message: str, **variables: object) -> Markup:
+        def translated(message: str, /, **variables: object) -> Markup:
             if variables:
                 return gettext(message) % variables
             if catalog.lacks(message):

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 
-from .cache import SavedCache
+from .cache import SavedCache, cache_key
 from .errors import Problem, advice, error, warning
 from .facts import KINDS, RULES, WEB, Fact, facts_of
 from .front_matter import SourcePage, text_id
@@ -65,6 +65,10 @@ class Difference:
         return warning(self.translation.path, line, message, _HINT)
 
 
+COMPARING = "1"
+"""The version of the comparison and of its messages: a change to either makes every group compared again."""
+
+
 def fact_differences(site: Site, cache: SavedCache | None = None) -> list[Problem]:
     """Every difference between a translation's facts and its source's, and every `differs:` entry that
     names no fact. `cache`: see page_facts; it also keeps each group's differences, so that a build
@@ -78,7 +82,8 @@ def fact_differences(site: Site, cache: SavedCache | None = None) -> list[Proble
         translations = [page for page in group.translated if page.source is not group.original]
         if not translations:
             continue
-        key = cache.key("fact differences", settings, site.link_table, _compared(group)) if cache is not None else ""
+        # Not cache.key, which remembers its parts for the process: these change with every link table.
+        key = cache_key("fact differences", COMPARING, settings, site.link_table, _compared(group))
         known = cache.known_differences(key) if cache is not None else None
         if known is None:
             known = tuple(_group_differences(site, group, translations, cache, links))

@@ -97,8 +97,6 @@ ENGINE = f"cmark-gfm {importlib.metadata.version('cmarkgfm')}"
 """Part of every cached conversion's key: a new parser version converts again."""
 _CMARK_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_SOURCEPOS
 """Raw HTML is kept so that nh3 can clean it and tell the author what it removed."""
-_SOURCE_POSITION = re.compile(r' data-sourcepos="[0-9:-]*"')
-"""cmark-gfm's line marks, needed to name lines in problems, not in the page."""
 _EXTENSIONS = ["table", "strikethrough", "autolink"]
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
 """The page's own title is its only h1; the body's sections start at h2."""
@@ -221,8 +219,9 @@ class MarkdownConverter:
             fragment = f"#{parts.fragment}" if parts.fragment else ""
             element.set(attribute, resolved[0] + fragment)
             element.set("data-print-url", resolved[1] + fragment)
-        serialized = lxml.html.tostring(root, encoding="unicode")[len("<div>") : -len("</div>")]
-        walked = _SOURCE_POSITION.sub("", serialized)
+        # The line marks go from the tree, not from its text: a page may write `data-sourcepos="1:1-2:3"`.
+        lxml.etree.strip_attributes(root, "data-sourcepos")
+        walked = lxml.html.tostring(root, encoding="unicode")[len("<div>") : -len("</div>")]
         # Without a "<" the text holds no raw HTML, and what cmark-gfm writes by itself is safe once
         # the walk above removed unsafe URL schemes; the sanitizer is needed only for raw HTML.
         html = (
@@ -315,12 +314,16 @@ def _template_syntax(root: lxml.html.HtmlElement, source: SourcePage, lines: lis
     return problems
 
 
+_ID_ATTRIBUTE = re.compile(r"\bid\s*=", re.IGNORECASE)
+"""Where raw HTML may give an id, as the HTML parser reads it (`ID="x"`, `id = "x"`)."""
+
+
 def _author_ids(root: lxml.html.HtmlElement, source: SourcePage, lines: list[str], problems: list[Problem]) -> set[str]:
     """The ids authors gave in raw HTML, kept as written (their own `href="#id"` links lead there), and
     the ids the templates use: the taken ids, which headings' anchors avoid. Where two collide, or one
     collides with a template's, the later one is renamed, with a warning."""
     taken = set(TEMPLATE_IDS)
-    if "id=" not in source.body:
+    if not _ID_ATTRIBUTE.search(source.body):
         return taken  # cmark-gfm gives no element an id: only raw HTML can
     seen: dict[str, int] = {}
     for element in root.iter():

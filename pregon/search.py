@@ -7,10 +7,10 @@ a small HTML document (`SearchRecord.document`): the title, the summary and the 
 never the header, menu or footer, under the page's language tag, so that each language has its own
 index and a reader searches the pages of the language they read.
 
-Pagefind cannot replace one page in an index: a change to any page's text means indexing every page
-again. So the index is keyed by every page's text (`index_key`): a build whose pages say what they said
-keeps the published index as it is, and one whose text changed makes it again, in a fraction of a
-second for a few hundred pages. Pagefind's own interface files are left out: pregon's search page shows
+Pagefind cannot replace one page in an index, but it indexes each language on its own: each language's
+files are keyed by its pages' text (`index_key`), and a build makes again, with one run of Pagefind per
+language, only the languages whose pages changed (search_index); a build whose pages say what they said
+keeps the published index as it is. Pagefind's own interface files are left out: pregon's search page shows
 the results with the strings of its catalogs.
 """
 
@@ -110,6 +110,10 @@ def search_index(records: Sequence[SearchRecord], published: PublishedSite | Non
     files under Pagefind's version, and the entry file, which lists every language, under every page."""
     if not records:
         return SearchIndex((), {}, indexed=False)  # nothing to search: no index at all, as a cold build has
+    whole = index_key(records)
+    unchanged = _unchanged_index(published, whole) if published is not None else None
+    if unchanged is not None:
+        return unchanged
     by_tag = _by_tag(records)
     keys = {tag: index_key(pages) for tag, pages in by_tag.items()}
     program_key = index_key(())
@@ -140,14 +144,24 @@ def search_index(records: Sequence[SearchRecord], published: PublishedSite | Non
         for path, record in (program or {}).items():
             index.keep(path, record)
         fields = (_published_entry(published) if published is not None else None) or {}
-    whole = index_key(records)
-    kept_entry = published.kept(ENTRY_FILE, whole) if published is not None else None
-    if kept_entry is not None:
-        index.keep(ENTRY_FILE, kept_entry)
-    else:
-        fields = {key: value for key, value in fields.items() if key != "languages"}
-        index.add(ENTRY_FILE, _sorted_json(json.dumps({**fields, "languages": languages}).encode("utf-8")), whole)
+    fields = {key: value for key, value in fields.items() if key != "languages"}
+    index.add(ENTRY_FILE, _sorted_json(json.dumps({**fields, "languages": languages}).encode("utf-8")), whole)
     return SearchIndex(tuple(index.outputs[path] for path in sorted(index.outputs)), index.records, bool(indexed))
+
+
+def _unchanged_index(published: PublishedSite, whole: str) -> SearchIndex | None:
+    """The published index as it is, if its entry file was made from these very pages and every file of
+    it is still there: the build that made that entry made or kept the files with it."""
+    entry = published.kept(ENTRY_FILE, whole)
+    if entry is None:
+        return None
+    index = _IndexFiles(published)
+    for path, record in published.records.items():
+        if path.startswith(f"{SEARCH_FOLDER}/"):
+            if published.kept(path, record.key) is None:
+                return None
+            index.keep(path, record)
+    return SearchIndex(tuple(index.outputs[path] for path in sorted(index.outputs)), index.records, indexed=False)
 
 
 class _IndexFiles:

@@ -87,9 +87,9 @@ class Service(Generic[Request, Answer]):
         return self.answer()
 
     def send(self, request: Request) -> None:
-        """Hand the service a request and go on: `answer` waits for what it answers. The request waits in
-        the pipe while the service is still loading: the build goes on meanwhile (a large request is
-        taken as soon as the service is ready)."""
+        """Hand the service a request and go on: `answer` waits for what it answers. A request smaller than
+        the pipe's buffer waits in it while the service is still loading, and the build goes on; a
+        larger one (a cold build's thousands of pages) waits until the service is ready to take it."""
         assert self._connection is not None
         try:
             self._connection.send(request)

@@ -152,3 +152,23 @@ def test_catalog_commands_extract_update_init_compile(shipped_site: SiteTree) ->
     assert run(root, "compile", None) == 0
     assert (root / "translations/es/LC_MESSAGES/messages.mo").is_file()
     assert run(root, "init", None) == 2
+
+
+def test_interface_strings_take_any_variable_and_escape_it(
+    site_tree: Callable[..., SiteTree], build: Callable[..., BuildRun]
+) -> None:
+    """`_()` formats its string with the variables it is given, whatever they are called (`message`
+    included), escaping them, with `%%` written `%`; outside autoescaping too."""
+    footer = (
+        "<footer><p>{{ _('Note: %(message)s, 100%%', message='<b>bold</b>') }}</p>"
+        "{% autoescape false %}<p>{{ _('Plain: %(message)s', message='<i>x</i>') }}</p>{% endautoescape %}"
+        "<p>{{ _('Skip to main content') }}</p></footer>\n"
+    )
+    tree = site_tree({"content/es/faq/a.md": page("A"), "templates/footer.html": footer})
+    result = build(tree)
+    assert result.code == 0, result.err
+    paragraphs = [p.text for p in tree.html("es/index.html").findall(".//footer/p")]
+    assert paragraphs == ["Note: <b>bold</b>, 100%", "Plain: <i>x</i>", "Saltar al contenido principal"]
+    footer_element = tree.html("es/index.html").find(".//footer")
+    assert footer_element.find(".//b") is None and footer_element.find(".//i") is None
+    assert '"Note: %(message)s, 100%%"' in result.err and '"Plain: %(message)s"' in result.err

@@ -189,3 +189,22 @@ def test_the_ids_a_pages_text_avoids_are_those_its_templates_use() -> None:
 def test_end_tags_html_lets_authors_leave_out_do_not_count_as_nesting() -> None:
     rendered = render("<table>\n" + "<tr><td>row\n" * 150 + "</table>")
     assert rendered.problems == () and rendered.html.count("<tr>") == 150
+
+
+def test_ids_written_in_capitals_or_with_spaces_are_ids_too() -> None:
+    """HTML reads `ID="main"` and `id = "x"` as ids: they are renamed like any other."""
+    rendered = render('<p ID="main">First</p>\n\n<p id = "x">A</p>\n\n## X')
+    ids = [element.get("id") for element in body_of(rendered).iter() if element.get("id") and element.tag != "div"]
+    assert ids == ["main_1", "x", "x_1"]
+    assert [problem.message for problem in rendered.problems] == [
+        'the id "main" was changed to "main_1": the page\'s template uses it'
+    ]
+
+
+def test_text_that_reads_like_a_line_mark_is_kept_and_never_named_unsafe() -> None:
+    """cmark-gfm's line marks are taken off the elements, not out of the text; the sanitizer's warning names
+    only what it removed."""
+    rendered = render('Writing data-sourcepos="1:1-2:3" in a sentence.\n\n<p onclick="steal()">Hi</p>')
+    assert 'data-sourcepos="1:1-2:3"' in body_of(rendered).findtext("p")
+    (problem,) = rendered.problems
+    assert problem.message == "removed unsafe HTML: onclick attribute"

@@ -196,23 +196,25 @@ def test_a_new_tag_that_pagefind_takes_for_a_kept_language_indexes_every_languag
 
     from pregon.last_build import PublishedSite
     from pregon.output import Output
-    from pregon.search import search_index
+    from pregon.search import SearchIndex, search_index
 
     def records(tag: str) -> list[SearchRecord]:
         return [
             SearchRecord(f"{tag}/p-{n}/", tag, f"Title {n}", "Summary.", f"<p>Words {tag} {n}</p>") for n in range(3)
         ]
 
-    first = search_index(records("pt-BR"), None)
-    digests = {}
-    for output in first.outputs:
-        assert isinstance(output, Output)
-        (tmp_path / output.path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / output.path).write_bytes(output.content)
-        digests[output.path] = hashlib.sha256(output.content).hexdigest()
-    published = PublishedSite(tmp_path, digests, first.records)
+    def published(index: SearchIndex, folder: Path) -> PublishedSite:
+        digests = {}
+        for output in index.outputs:
+            assert isinstance(output, Output)
+            (folder / output.path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / output.path).write_bytes(output.content)
+            digests[output.path] = hashlib.sha256(output.content).hexdigest()
+        return PublishedSite(folder, digests, index.records)
+
     both = records("pt-BR") + records("pt-br")
-    again, cold = search_index(both, published), search_index(both, None)
+    first = search_index(records("pt-BR"), None)
+    again, cold = search_index(both, published(first, tmp_path)), search_index(both, None)
     assert again.indexed and all(isinstance(output, Output) for output in again.outputs)
     assert {o.path: o.content for o in again.outputs if isinstance(o, Output)} == {
         o.path: o.content for o in cold.outputs if isinstance(o, Output)
@@ -221,3 +223,6 @@ def test_a_new_tag_that_pagefind_takes_for_a_kept_language_indexes_every_languag
         next(o.content for o in cold.outputs if isinstance(o, Output) and o.path.endswith("entry.json"))
     )
     assert {code: language["page_count"] for code, language in languages["languages"].items()} == {"pt-br": 6}
+    # Built again with the same pages, the index indexed together is kept as it is.
+    kept = search_index(both, published(again, tmp_path / "again"))
+    assert not kept.indexed and {output.path for output in kept.outputs} == {output.path for output in cold.outputs}
