@@ -1,7 +1,7 @@
 """The preview's search index, made in the background so that an edit shows in the page at once.
 
-Pagefind indexes every page again on any change (search.py), which takes a second or more on a large
-site: far too long to hold back the reload a writer waits for after saving. So the preview build
+Pagefind indexes every page of a language again on any change to one (search.py), which takes a second
+or more on a large site: far too long to hold back the reload a writer waits for after saving. So the preview build
 leaves the index out, and the server hands what the index is made of (the pages' text, which the
 build holds in memory) to an indexer running in a thread of its own. When the index is made it
 replaces the preview's `pagefind/` folder in one rename; until then, search shows the index of the
@@ -13,14 +13,18 @@ run. The `pagefind/` folder belongs to the indexer alone; a preview build never 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .search import ENTRY_FILE, SEARCH_FOLDER, IndexingFailed, SearchRecord, index_key, pagefind_files
+from .last_build import OutputRecord, PublishedSite
+from .output import Output
+from .search import ENTRY_FILE, SEARCH_FOLDER, IndexingFailed, SearchRecord, index_key, search_index
 
 _TEMPORARY_PREFIX = ".pagefind-"
 """The folders an index is written into, inside the preview folder, before it is renamed into place."""
@@ -35,9 +39,7 @@ class BackgroundIndexer:
         self._condition = threading.Condition()
         self._wanted: tuple[SearchRecord, ...] | None = None
         self._stopping = False
-        self._made: tuple[str, dict[str, bytes]] | None = None
-        """The key of the last index made, and its files: written again as they are if a preview build
-        replaced the whole folder, without running Pagefind."""
+        self._made: _Made | None = None
         self._thread = threading.Thread(target=self._work, name="pregon-search-index", daemon=True)
         self._thread.start()
 
@@ -68,14 +70,38 @@ class BackgroundIndexer:
 
     def _index(self, records: tuple[SearchRecord, ...]) -> None:
         key = index_key(records)
-        if self._made is not None and self._made[0] == key:
+        made = self._made
+        files: dict[str, bytes]
+        if made is not None and made.key == key:
             if (self.out_dir / ENTRY_FILE).is_file():
                 return
-            files = self._made[1]  # a build replaced the preview folder: the same index, written again
+            files = made.files  # a build replaced the preview folder: the same index, written again
         else:
-            files = pagefind_files(records)
-            self._made = (key, files)
+            # As a build does (search.py): the languages whose pages did not change keep their files.
+            index = search_index(records, made.published(self.out_dir) if made is not None else None)
+            files = {}
+            for output in index.outputs:
+                if isinstance(output, Output):
+                    files[output.path] = output.content
+                else:
+                    assert made is not None  # only an index made before has files to keep
+                    files[output.path] = made.files[output.path]
+            self._made = _Made(key, files, index.records)
         _write_index(self.out_dir, files)
+
+
+@dataclass(frozen=True)
+class _Made:
+    """The last index the indexer made: its key, its files and their records."""
+
+    key: str
+    files: dict[str, bytes]
+    records: Mapping[str, OutputRecord]
+
+    def published(self, out_dir: Path) -> PublishedSite:
+        """The index as search_index sees a published one: its files in the preview folder."""
+        digests = {path: hashlib.sha256(content).hexdigest() for path, content in self.files.items()}
+        return PublishedSite(out_dir, digests, self.records)
 
 
 def _write_index(out_dir: Path, files: dict[str, bytes]) -> None:

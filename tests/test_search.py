@@ -226,3 +226,47 @@ def test_a_new_tag_that_pagefind_takes_for_a_kept_language_indexes_every_languag
     # Built again with the same pages, the index indexed together is kept as it is.
     kept = search_index(both, published(again, tmp_path / "again"))
     assert not kept.indexed and {output.path for output in kept.outputs} == {output.path for output in cold.outputs}
+
+
+def test_the_previews_indexer_indexes_again_only_the_language_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's background indexer keeps, as a build does, the languages whose pages did not change;
+    its folder is then the index a cold build makes of the same pages."""
+    import time
+
+    import pregon.search
+    from pregon.preview_search import BackgroundIndexer
+    from pregon.search import pagefind_files
+
+    asked: list[list[str]] = []
+    indexes = pregon.search.pagefind_indexes
+
+    def recorded(languages: list[list[SearchRecord]]) -> list[Indexed]:
+        asked.append(sorted({record.tag for pages in languages for record in pages}))
+        return indexes(languages)
+
+    monkeypatch.setattr(pregon.search, "pagefind_indexes", recorded)
+
+    def records(english: str) -> list[SearchRecord]:
+        return [
+            SearchRecord("en/a/", "en", "A", "S.", f"<p>{english}</p>"),
+            SearchRecord("es/a/", "es", "A", "S.", "<p>Las bibliotecas abren tarde.</p>"),
+        ]
+
+    def files() -> dict[str, bytes]:
+        return {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    indexer = BackgroundIndexer(tmp_path, report=lambda line: None)
+    try:
+        for english, expected in (("Libraries open late.", ["en", "es"]), ("Libraries lend telescopes.", ["en"])):
+            cold = pagefind_files(records(english))
+            asked.clear()
+            indexer.follow(records(english))
+            deadline = time.monotonic() + 30
+            while files() != cold and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert files() == cold
+            assert asked == [expected]
+    finally:
+        indexer.stop()
