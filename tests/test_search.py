@@ -152,12 +152,9 @@ def test_each_language_is_indexed_on_its_own_and_their_indexes_joined() -> None:
     assert {code: language["page_count"] for code, language in languages.items()} == {"pt-br": 6}
 
 
-def test_an_edit_indexes_its_own_language_again_and_keeps_the_others(
-    site_tree: Callable[..., SiteTree], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Pagefind is asked for the pages of the edited page's language only; the other languages' files are
-    the published ones, and the whole index is the one a cold build makes. Without Pagefind's own files,
-    every language is indexed again."""
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The language tags Pagefind is asked to index, run by run (Pagefind still runs)."""
     import pregon.search
 
     asked: list[list[str]] = []
@@ -168,6 +165,15 @@ def test_an_edit_indexes_its_own_language_again_and_keeps_the_others(
         return indexes(languages)
 
     monkeypatch.setattr(pregon.search, "pagefind_indexes", recorded)
+    return asked
+
+
+def test_an_edit_indexes_its_own_language_again_and_keeps_the_others(
+    site_tree: Callable[..., SiteTree], tmp_path: Path, asked: list[list[str]]
+) -> None:
+    """Pagefind is asked for the pages of the edited page's language only; the other languages' files are
+    the published ones, and the whole index is the one a cold build makes. Without Pagefind's own files,
+    every language is indexed again."""
     tree = site_tree(FILES, THREE_LANGUAGES)
     options = BuildOptions(site_dir=tree.root, out_dir=tree.out)
     build(options)
@@ -228,25 +234,13 @@ def test_a_new_tag_that_pagefind_takes_for_a_kept_language_indexes_every_languag
     assert not kept.indexed and {output.path for output in kept.outputs} == {output.path for output in cold.outputs}
 
 
-def test_the_previews_indexer_indexes_again_only_the_language_edited(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_previews_indexer_indexes_again_only_the_language_edited(tmp_path: Path, asked: list[list[str]]) -> None:
     """The preview's background indexer keeps, as a build does, the languages whose pages did not change;
     its folder is then the index a cold build makes of the same pages."""
     import time
 
-    import pregon.search
     from pregon.preview_search import BackgroundIndexer
     from pregon.search import pagefind_files
-
-    asked: list[list[str]] = []
-    indexes = pregon.search.pagefind_indexes
-
-    def recorded(languages: list[list[SearchRecord]]) -> list[Indexed]:
-        asked.append(sorted({record.tag for pages in languages for record in pages}))
-        return indexes(languages)
-
-    monkeypatch.setattr(pregon.search, "pagefind_indexes", recorded)
 
     def records(english: str) -> list[SearchRecord]:
         return [
