@@ -135,7 +135,7 @@ def search_index(records: Sequence[SearchRecord], published: PublishedSite | Non
     for made in indexed:
         languages.update(made.entries)
         for path, content in made.own.items():
-            index.add(path, content, keys[made.tag] if made.tag is not None else index_key(records))
+            index.add(path, content, keys[made.tag] if made.tag is not None else whole)
     if indexed:
         for path, content in indexed[0].shared.items():
             index.add(path, content, program_key)
@@ -144,9 +144,8 @@ def search_index(records: Sequence[SearchRecord], published: PublishedSite | Non
         for path, record in (program or {}).items():
             index.keep(path, record)
         fields = (_published_entry(published) if published is not None else None) or {}
-    fields = {key: value for key, value in fields.items() if key != "languages"}
-    index.add(ENTRY_FILE, _sorted_json(json.dumps({**fields, "languages": languages}).encode("utf-8")), whole)
-    return SearchIndex(tuple(index.outputs[path] for path in sorted(index.outputs)), index.records, bool(indexed))
+    index.add(ENTRY_FILE, _entry_file(fields, languages), whole)
+    return index.made(indexed=bool(indexed))
 
 
 def _unchanged_index(published: PublishedSite, whole: str) -> SearchIndex | None:
@@ -161,7 +160,7 @@ def _unchanged_index(published: PublishedSite, whole: str) -> SearchIndex | None
             if published.kept(path, record.key) is None:
                 return None
             index.keep(path, record)
-    return SearchIndex(tuple(index.outputs[path] for path in sorted(index.outputs)), index.records, indexed=False)
+    return index.made(indexed=False)
 
 
 class _IndexFiles:
@@ -180,6 +179,16 @@ class _IndexFiles:
     def add(self, path: str, content: bytes, key: str) -> None:
         self.outputs[path] = Output(path, content)
         self.records[path] = OutputRecord(key, _NONE_MISSING)
+
+    def made(self, indexed: bool) -> SearchIndex:
+        return SearchIndex(tuple(self.outputs[path] for path in sorted(self.outputs)), self.records, indexed)
+
+
+def _entry_file(fields: Mapping[str, object], languages: Mapping[str, object]) -> bytes:
+    """The entry file listing `languages`, with Pagefind's other fields (its version, the characters it
+    indexes), its keys sorted: Pagefind lists the languages in an order that varies from run to run."""
+    entry = {key: value for key, value in fields.items() if key != "languages"}
+    return _sorted_json(json.dumps({**entry, "languages": languages}).encode("utf-8"))
 
 
 _NONE_MISSING: frozenset[tuple[str, str]] = frozenset()
@@ -236,10 +245,13 @@ def _kept_files(published: PublishedSite, key: str) -> dict[str, OutputRecord] |
         for path, record in published.records.items()
         if path.startswith(f"{SEARCH_FOLDER}/") and record.key == key and path != ENTRY_FILE
     ]
-    kept = {path: published.kept(path, key) for path in paths}
-    if not kept or any(record is None for record in kept.values()):
-        return None
-    return {path: record for path, record in kept.items() if record is not None}
+    kept: dict[str, OutputRecord] = {}
+    for path in paths:
+        record = published.kept(path, key)
+        if record is None:
+            return None
+        kept[path] = record
+    return kept or None
 
 
 def _kept_languages(published: PublishedSite, keys: Mapping[str, str]) -> dict[str, _Language]:
@@ -275,7 +287,7 @@ def pagefind_files(records: Sequence[SearchRecord]) -> dict[str, bytes]:
         files.update(index.files())
         languages.update(index.entries)
     if indexed:
-        files[ENTRY_FILE] = _sorted_json(json.dumps({**indexed[-1].fields, "languages": languages}).encode("utf-8"))
+        files[ENTRY_FILE] = _entry_file(indexed[-1].fields, languages)
     return files
 
 
