@@ -14,9 +14,13 @@ right-hand page, a blank one put before it when the first half has an odd number
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import ctypes.util
+import importlib
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -91,13 +95,42 @@ def print_service(static_folders: tuple[Path, ...], stylesheet: str) -> Service[
         # fontTools do it, which stamps each font it writes with the time, or with SOURCE_DATE_EPOCH:
         # a fixed moment, in this process only, keeps the PDFs byte-identical from build to build.
         os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
-        import weasyprint
-
+        weasyprint = import_weasyprint()
         printer = _Printer(weasyprint, settings)
         printer.warm_up()
         return printer.lay_out_all, weasyprint.__version__
 
     return Service("prints guides", get_ready)
+
+
+def import_weasyprint() -> ModuleType:
+    """WeasyPrint, imported. Raises ImportError or OSError (its system libraries missing) as it does.
+
+    WeasyPrint looks for each of its system libraries (Pango, HarfBuzz, fontconfig...) under the names
+    of every platform in turn: Windows' and macOS' before the Linux soname (`libpango-1.0.so.0`). cffi
+    hands each name the loader refuses to ctypes' find_library, which on Linux runs ldconfig, gcc and
+    ld to look for it: 22 misses, a sixth of a second on the shipped site's critical path, before the
+    soname the loader finds. On Linux, the import is first tried with find_library answering nothing,
+    so that each library is found where the loader finds it, by its soname; only if that fails is it
+    imported again as WeasyPrint would be, probes and all (a library only a compiler can find)."""
+    if sys.platform.startswith("linux"):
+        try:
+            with _loader_names_only():
+                return importlib.import_module("weasyprint")
+        except OSError:
+            for name in [name for name in sys.modules if name.split(".")[0] == "weasyprint"]:
+                del sys.modules[name]
+    return importlib.import_module("weasyprint")
+
+
+@contextlib.contextmanager
+def _loader_names_only() -> Iterator[None]:
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = find_library
 
 
 class _Printer:

@@ -27,7 +27,7 @@ from .files import atomic_write
 from .markdown import MarkdownConverter
 from .output import Output
 from .plans import Download
-from .print_service import GuideJob, GuidePdfs, Handout, print_service
+from .print_service import GuideJob, GuidePdfs, Handout, import_weasyprint, print_service
 from .services import NotReady, Service, ServiceFailed
 from .site import Page, PageGroup, Site, web_address
 from .site_config import PLAIN, Language
@@ -92,7 +92,7 @@ def start_engine(
         ]
     if load_here:
         try:
-            import weasyprint  # noqa: F401 - loaded for the services forked from this process
+            import_weasyprint()  # loaded for the services forked from this process
         except (ImportError, OSError):
             pass  # the service says so, when guides are printed
     service = print_service(static_folders, style)

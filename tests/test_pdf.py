@@ -231,3 +231,62 @@ def test_pdfs_are_the_same_bytes_where_fonttools_subsets_the_fonts(tmp_path: Pat
         assert ran.stdout.startswith(b"%PDF")
         made.append(ran.stdout)
     assert made[0] == made[1]
+
+
+def _loaded_libraries(script: str) -> set[str]:
+    """The system's shared libraries a fresh process has mapped after running `script`, by file name
+    (Python's own extension modules left out)."""
+    ran = subprocess.run(
+        [sys.executable, "-c", script + "\nprint(open('/proc/self/maps').read())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    mapped = [line.split()[-1] for line in ran.stdout.splitlines() if len(line.split()) == 6]
+    return {Path(path).name for path in mapped if ".so" in path and "cpython-" not in path}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the loader's names are Linux's")
+def test_weasyprint_loads_the_same_libraries_without_probing_for_them() -> None:
+    """import_weasyprint asks ctypes' find_library nothing (each miss ran ldconfig, gcc and ld), gives
+    find_library back afterwards, and WeasyPrint ends up with the very libraries a plain import loads."""
+    spied = (
+        "import ctypes.util\n"
+        "asked = []\n"
+        "def spy(name):\n"
+        "    asked.append(name)\n"
+        "    return None\n"
+        "ctypes.util.find_library = spy\n"
+        "from pregon.print_service import import_weasyprint\n"
+        "weasyprint = import_weasyprint()\n"
+        "assert asked == [], asked\n"
+        "assert ctypes.util.find_library is spy\n"
+        "weasyprint.HTML(string='<p>ok</p>').write_pdf()\n"
+    )
+    ours = _loaded_libraries(spied)
+    plain = _loaded_libraries("import weasyprint\nweasyprint.HTML(string='<p>ok</p>').write_pdf()\n")
+    for library in ("libpango-1.0.so", "libharfbuzz.so", "libharfbuzz-subset.so", "libfontconfig.so"):
+        assert any(name.startswith(library) for name in plain), library
+    assert ours == plain
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the loader's names are Linux's")
+def test_weasyprint_is_imported_the_usual_way_if_the_loader_cannot_find_a_library() -> None:
+    """A library only ctypes' probes find (here: Pango, whose loader names are refused once): the import
+    is tried again as WeasyPrint makes it, and succeeds."""
+    script = (
+        "import cffi\n"
+        "dlopen = cffi.FFI.dlopen\n"
+        "refused = []\n"
+        "def once(self, name, flags=0):\n"
+        "    if name == 'libpango-1.0.so.0' and not refused:\n"
+        "        refused.append(name)\n"
+        "        raise OSError('refused once')\n"
+        "    return dlopen(self, name, flags)\n"
+        "cffi.FFI.dlopen = once\n"
+        "from pregon.print_service import import_weasyprint\n"
+        "weasyprint = import_weasyprint()\n"
+        "assert refused, 'the loader name was never tried'\n"
+        "assert weasyprint.HTML(string='<p>ok</p>').write_pdf().startswith(b'%PDF')\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
