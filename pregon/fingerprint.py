@@ -96,7 +96,8 @@ def fingerprint(
         digest.update(setting.encode() + b"\0")
     # Thousands of files: the loop does as little as it can per file, and hashes once at the end.
     parts: list[str] = []
-    prefix = root + os.sep
+    # The file system's root (inputs in the theme and in the site) ends in a separator already.
+    prefix = root if root.endswith(os.sep) else root + os.sep
     trusted_before = known_ns - TRUST_MARGIN_NS
     folders: list[str] = []
     links: list[str] = []
