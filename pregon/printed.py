@@ -137,10 +137,12 @@ class PrintedGuides:
     problems: tuple[Problem, ...]
 
 
-def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> PrintedGuides:
-    """The PDFs of every guide: one per translation, and a bilingual handout per translated language."""
+def start_printing(site: Site, templates: Templates, engine: PdfEngine | None) -> PendingPrints:
+    """The PDFs of every guide, one per translation and a bilingual handout per translated language, begun:
+    every guide's print HTML made, and what the PDF cache does not hold handed to the print service:
+    the build goes on (with the pages that have no printed editions) while it lays them out."""
     if engine is None:
-        return PrintedGuides({}, (), frozenset(), ())
+        return PendingPrints(engine, [], (), None, frozenset())
     printer = _Printer(site, templates)
     problems: list[Problem] = []
     guides: list[_Guide] = []
@@ -151,25 +153,57 @@ def print_guides(site: Site, templates: Templates, engine: PdfEngine | None) -> 
             guides.append(printer.guide(group))
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, site.config))
+    keys = frozenset(group.key for group in site.groups if printed(site, group))
     try:
-        pdfs = _pdfs(guides, engine)
-    except NotReady as exc:
-        return PrintedGuides({}, (), frozenset(), (*problems, _not_loaded(exc)))
+        return PendingPrints(engine, guides, tuple(problems), _send_jobs(guides, engine), keys)
     except ServiceFailed as exc:
-        failed = error("static/print.css", None, f"the printed guides could not be laid out: {exc}", _LAYOUT_HINT)
-        return PrintedGuides({}, (), frozenset(), (*problems, failed))
-    downloads: dict[tuple[str, str], tuple[Download, ...]] = {}
-    outputs: list[Output] = []
-    missing: set[tuple[str, str]] = set()
-    for guide in guides:
-        editions = (*guide.singles, *guide.handouts)
-        outputs += [Output(edition.path, pdfs[edition.path]) for edition in editions]
-        downloads[guide.key] = tuple(
-            Download(edition.path, edition.languages, len(pdfs[edition.path])) for edition in editions
-        )
-        for edition in editions:
-            missing.update(edition.missing)
-    return PrintedGuides(downloads, tuple(outputs), frozenset(missing), tuple(problems))
+        return PendingPrints(engine, guides, (*problems, _failure(exc)), None, keys)
+
+
+class PendingPrints:
+    """The guides being laid out by the print service."""
+
+    def __init__(
+        self,
+        engine: PdfEngine | None,
+        guides: list[_Guide],
+        problems: tuple[Problem, ...],
+        sent: _SentJobs | None,
+        printed_groups: frozenset[tuple[str, str]],
+    ) -> None:
+        self._engine = engine
+        self._guides = guides
+        self._problems = problems
+        self._sent = sent
+        self.printed_groups = printed_groups
+        """The keys of the groups with printed editions: their pages wait for finish()."""
+
+    def finish(self) -> PrintedGuides:
+        """Waits for the PDFs the service is laying out: each guide's editions, and what its pages link to."""
+        if self._engine is None or self._sent is None:
+            return PrintedGuides({}, (), frozenset(), self._problems)
+        try:
+            pdfs = self._sent.received(self._engine)
+        except ServiceFailed as exc:
+            return PrintedGuides({}, (), frozenset(), (*self._problems, _failure(exc)))
+        downloads: dict[tuple[str, str], tuple[Download, ...]] = {}
+        outputs: list[Output] = []
+        missing: set[tuple[str, str]] = set()
+        for guide in self._guides:
+            editions = (*guide.singles, *guide.handouts)
+            outputs += [Output(edition.path, pdfs[edition.path]) for edition in editions]
+            downloads[guide.key] = tuple(
+                Download(edition.path, edition.languages, len(pdfs[edition.path])) for edition in editions
+            )
+            for edition in editions:
+                missing.update(edition.missing)
+        return PrintedGuides(downloads, tuple(outputs), frozenset(missing), self._problems)
+
+
+def _failure(exc: ServiceFailed) -> Problem:
+    if isinstance(exc, NotReady):
+        return _not_loaded(exc)
+    return error("static/print.css", None, f"the printed guides could not be laid out: {exc}", _LAYOUT_HINT)
 
 
 _LAYOUT_HINT = "undo the last change to a guide or to print.css, and report it if it persists"
@@ -201,23 +235,36 @@ class _Guide:
     handouts: tuple[_Pair, ...]
 
 
-def _pdfs(guides: list[_Guide], engine: PdfEngine) -> dict[str, bytes]:
-    """Every edition's PDF by its path: those cached, and the others printed, all at once."""
+@dataclass(frozen=True)
+class _SentJobs:
+    found: dict[str, bytes]
+    """The PDFs of the editions the cache holds, by path."""
+    awaited: list[list[tuple[str, str]]]
+    """For each job sent, the path and cache key of each PDF it makes, in the order it answers them."""
+
+    def received(self, engine: PdfEngine) -> dict[str, bytes]:
+        """Every edition's PDF by its path: those cached, and the others once the service answers."""
+        if self.awaited:
+            for made, printed_pdfs in zip(self.awaited, engine.service.answer(), strict=True):
+                for (path, key), pdf in zip(made, printed_pdfs.singles + printed_pdfs.handouts, strict=True):
+                    engine.keep(key, pdf)
+                    self.found[path] = pdf
+        return self.found
+
+
+def _send_jobs(guides: list[_Guide], engine: PdfEngine) -> _SentJobs:
+    """Takes what the cache holds, and hands the print service the rest, all at once."""
     found: dict[str, bytes] = {}
     jobs: list[GuideJob] = []
     awaited: list[list[tuple[str, str]]] = []
-    """For each job, the path and cache key of each PDF it makes, in the order it answers them."""
     for guide in guides:
         job, made = _job(guide, engine, found)
         if job is not None:
             jobs.append(job)
             awaited.append(made)
     if jobs:
-        for made, printed_pdfs in zip(awaited, engine.service.ask(jobs), strict=True):
-            for (path, key), pdf in zip(made, printed_pdfs.singles + printed_pdfs.handouts, strict=True):
-                engine.keep(key, pdf)
-                found[path] = pdf
-    return found
+        engine.service.send(jobs)
+    return _SentJobs(found, awaited)
 
 
 def _job(guide: _Guide, engine: PdfEngine, found: dict[str, bytes]) -> tuple[GuideJob | None, list[tuple[str, str]]]:

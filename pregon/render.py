@@ -1,9 +1,10 @@
 """Site -> outputs: every output planned (plans.py), then each one kept from the published site or
 rendered, the pages on every core when there is Markdown enough to convert.
 
-The order is the data's: printed guides first (every page of a guide links to its PDFs, with their
-sizes), then the lists and the pages, with what the search index is made of (search.py, the stage
-after this one). One place decides for every output whether to keep or to render it
+The order is the data's: the lists; the guides handed to the print service; the pages without
+printed editions, made while it lays the guides out; then the guides' pages, which link to their PDFs
+with their sizes. With the pages comes what the search index is made of (search.py, the stage after
+this one). One place decides for every output whether to keep or to render it
 (OutputMaker.make).
 """
 
@@ -27,7 +28,7 @@ from .incremental import KnownKey, OutputKeys
 from .last_build import OutputRecord, PublishedSite
 from .output import Destination, Output, Placed, Unchanged
 from .plans import Download, PagePlan, Plan, plan_lists
-from .printed import PdfEngine, print_guides
+from .printed import PdfEngine, start_printing
 from .site import Site
 from .workers import cores, map_in_workers
 
@@ -139,12 +140,18 @@ def render_site(
             continue
         take(made.output, made.record, made.rendered)
 
-    printed = print_guides(site, templates, pdf_engine)
+    # The guides are laid out by the print service meanwhile the pages without printed editions are
+    # made; the pages of the guides wait for the PDFs, whose sizes they show.
+    printing = start_printing(site, templates, pdf_engine)
+    pages = _PageMaker(site, maker, conversions, destination, chromes)
+    guide_pages = [index for index, (group, _) in enumerate(pages.order) if group.key in printing.printed_groups]
+    page_results = pages.make_all(sorted(set(range(len(pages.order))) - set(guide_pages)))
+    printed = printing.finish()
     problems.extend(printed.problems)
     missing.update(printed.missing)
-
-    pages = _PageMaker(site, maker, conversions, printed.downloads, destination, chromes)
-    results = pages.make_all()
+    pages.downloads = printed.downloads
+    page_results.update(pages.make_all(guide_pages))
+    results = [page_results[index] for index in range(len(pages.order))]
     search_records: list[search.SearchRecord] = []
     for (_, page), result in zip(pages.order, results, strict=True):
         # A fallback page repeats its original's text: its original reports the text's problems once,
@@ -181,7 +188,6 @@ class _PageMaker:
         site: Site,
         maker: OutputMaker,
         conversions: Conversions,
-        downloads: Mapping[tuple[str, str], tuple[Download, ...]],
         destination: Destination | None,
         chromes: Mapping[str, Chrome],
     ) -> None:
@@ -189,17 +195,24 @@ class _PageMaker:
         self.chromes = chromes
         self.maker = maker
         self.conversions = conversions
-        self.downloads = downloads
+        self.downloads: Mapping[tuple[str, str], tuple[Download, ...]] = {}
+        """The printed editions of each guide, by its group's key: set before its pages are made."""
         self.destination = destination
-        self.found: list[Conversion | None] = []
+        self.found: dict[int, Conversion | None] = {}
 
-    def make_all(self) -> list[PageResult]:
-        """Pages whose conversion is cached and whose key is the published file's are kept here, in one
-        pass; the others are made, on every core if enough Markdown must be converted (starting workers
-        costs a copy of this process, which only pays then)."""
-        self.found = [self.conversions.found(page) for _, page in self.order]
-        results: list[PageResult | None] = [self._kept(index) for index in range(len(self.order))]
-        remaining = [index for index, result in enumerate(results) if result is None]
+    def make_all(self, indexes: list[int]) -> dict[int, PageResult]:
+        """The pages at `indexes` (in self.order), by index. Those whose conversion is cached and whose key is the
+        published file's are kept here, in one pass; the others are made, on every core if enough Markdown
+        must be converted (starting workers costs a copy of this process, which only pays then)."""
+        self.found.update((index, self.conversions.found(self.order[index][1])) for index in indexes)
+        results: dict[int, PageResult] = {}
+        remaining: list[int] = []
+        for index in indexes:
+            kept = self._kept(index)
+            if kept is None:
+                remaining.append(index)
+            else:
+                results[index] = kept
         to_convert = sum(self.found[index] is None for index in remaining)
         if to_convert >= PARALLEL_THRESHOLD and cores() > 1:
             made = map_in_workers(self.make, remaining)
@@ -209,7 +222,7 @@ class _PageMaker:
             # Made here or in a worker, whose copy of the cache is gone: kept in this process's.
             self.conversions.keep(result.conversion)
             results[index] = result
-        return [result for result in results if result is not None]
+        return results
 
     def _plan(self, index: int, conversion: Conversion) -> PagePlan:
         group, page = self.order[index]
