@@ -321,22 +321,19 @@ def _index_languages(program: str, languages: list[list[SearchRecord]]) -> list[
         # memory until it writes, and a site's languages share none of their index files but Pagefind's
         # own program files and the entry file, which lists the languages. Each uses a core and a half,
         # mostly on one: two at a time keep both cores busy.
-        runs = []
-        for number, pages in enumerate(languages):
-            written = Path(folder) / f"pages-{number}"
-            _write_documents(written, pages)
-            runs.append((written, Path(folder) / f"index-{number}"))
-        _run_pagefinds(program, runs)
-        indexed = [_split(pages[0].tag, _read_index(made)) for pages, (_, made) in zip(languages, runs, strict=True)]
+        runs = [
+            _Run(Path(folder) / f"pages-{number}", Path(folder) / f"index-{number}", pages)
+            for number, pages in enumerate(languages)
+        ]
+        made = _run_pagefinds(program, runs)
+        indexed = [_split(pages[0].tag, files) for pages, files in zip(languages, made, strict=True)]
         codes = [code for index in indexed for code in index.entries]
         same_program = all(index.shared == indexed[0].shared for index in indexed)
         if len(set(codes)) == len(codes) and same_program:
             return indexed
         # Two tags that Pagefind counts as one language: every page is indexed together.
-        written, made = Path(folder) / "pages-all", Path(folder) / "index-all"
-        _write_documents(written, everything)
-        _run_pagefinds(program, [(written, made)])
-        return [_split(None, _read_index(made))]
+        (files,) = _run_pagefinds(program, [_Run(Path(folder) / "pages-all", Path(folder) / "index-all", everything)])
+        return [_split(None, files)]
 
 
 def _split(tag: str | None, files: dict[str, bytes]) -> Indexed:
@@ -369,41 +366,61 @@ def _write_documents(pages: Path, records: Sequence[SearchRecord]) -> None:
         target.write_bytes(record.document().encode("utf-8"))
 
 
-def _run_pagefinds(program: str, runs: list[tuple[Path, Path]]) -> None:
-    """Index each folder of pages into its index folder, as many at once as there are cores."""
+@dataclass(frozen=True)
+class _Run:
+    """One Pagefind run: the pages it indexes, written into `pages`, and the folder it makes its index in."""
+
+    pages: Path
+    made: Path
+    records: Sequence[SearchRecord]
+
+
+def _run_pagefinds(program: str, runs: list[_Run]) -> list[dict[str, bytes]]:
+    """Each run's index files, as many runs at once as there are cores.
+
+    A run's pages are written just before it starts, and its index read as soon as it ends, once the
+    next run has started: this process writes and reads while Pagefind indexes another language, rather
+    than all the languages' pages before the first run and all their indexes after the last."""
     # Run where no configuration file of Pagefind's can be (it reads pagefind.yml and others from the
     # folder it runs in, and PAGEFIND_ settings from the environment): the same pages, the same index.
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
     waiting = list(runs)
-    running: list[subprocess.Popen[bytes]] = []
+    running: list[tuple[_Run, subprocess.Popen[bytes]]] = []
+    ended: list[_Run] = []
+    made: dict[Path, dict[str, bytes]] = {}
     try:
-        while waiting or running:
+        while waiting or running or ended:
             while waiting and len(running) < cores():
-                pages, made = waiting.pop(0)
-                command = [program, "--site", str(pages), "--output-path", str(made), "--silent"]
-                try:
-                    running.append(
-                        subprocess.Popen(
-                            command,
-                            stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT,
-                            cwd=made.parent,
-                            env=environment,
-                        )
+                run = waiting.pop(0)
+                _write_documents(run.pages, run.records)
+                running.append((run, _start_pagefind(program, run, environment)))
+            for run in ended:
+                made[run.made] = _read_index(run.made)
+            ended.clear()
+            if running:
+                run, first = running.pop(0)
+                said, _ = first.communicate()
+                if first.returncode != 0:
+                    lines = said.decode("utf-8", "replace").strip().splitlines()
+                    raise IndexingFailed(
+                        f"it stopped with exit status {first.returncode}" + (f": {lines[-1]}" if lines else "")
                     )
-                except OSError as exc:
-                    raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
-            first = running.pop(0)
-            said, _ = first.communicate()
-            if first.returncode != 0:
-                lines = said.decode("utf-8", "replace").strip().splitlines()
-                raise IndexingFailed(
-                    f"it stopped with exit status {first.returncode}" + (f": {lines[-1]}" if lines else "")
-                )
+                ended.append(run)
     finally:
-        for process in running:
+        for _, process in running:
             process.kill()
             process.wait()
+    return [made[run.made] for run in runs]
+
+
+def _start_pagefind(program: str, run: _Run, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [program, "--site", str(run.pages), "--output-path", str(run.made), "--silent"]
+    try:
+        return subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=run.made.parent, env=environment
+        )
+    except OSError as exc:
+        raise IndexingFailed(f"{program} could not be started: {exc.strerror or exc}") from exc
 
 
 def _scratch(records: Sequence[SearchRecord]) -> str | None:
