@@ -76,13 +76,16 @@ def analysis_service(cache_folder: Path) -> Service[list[_Text], list[_Found]]:
         # The dictionaries are hundreds of thousands of objects, kept to the end and never garbage: the
         # collector scanned them again and again while the rest loaded (the Spanish hyphenation patterns
         # took 0.16 s after the CMU dictionary, 0.03 s alone). Loaded without it, then set aside from
-        # its scans (and from the copies its scans would make in the workers forked later).
+        # its scans (and from the copies its scans would make in the workers forked later); the little
+        # garbage loading leaves in cycles stays as long as the service, a build.
+        collecting = gc.isenabled()
         gc.disable()
         try:
             levels.prepare(set(_PREPARED))
         finally:
             gc.freeze()
-            gc.enable()
+            if collecting:
+                gc.enable()
 
         return lambda texts: _analysed_all(levels, texts), None
 

@@ -31,7 +31,7 @@ COMMANDS = ("build", "i18n", "status", "new", "check", "serve", "init")
 
 def main(argv: list[str] | None = None) -> None:
     arguments = sys.argv[1:] if argv is None else argv
-    if "serve" not in _with_command(arguments):
+    if _command_of(arguments) != "serve":
         # A command that runs once makes millions of small objects that live to its end, and few
         # cycles: the collector's default, a pass every 700 new objects and a full one every 70,000,
         # scanned the live ones again and again (a second of CPU over the processes of a cold build of
@@ -90,8 +90,13 @@ def run(argv: list[str]) -> int:
 
 
 def _with_command(argv: list[str]) -> list[str]:
-    """`argv` with `build` where no command is named: the first word that is not an option or a global
-    option's value names the command."""
+    """`argv` with `build` where no command is named."""
+    return argv if _command_of(argv) is not None else ["build", *argv]
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The command `argv` names (or "-h" for help): the first word that is not a global option or its
+    value; None if that word is an option of build's, or there is none."""
     words = iter(argv)
     for word in words:
         if word in GLOBAL_OPTIONS:
@@ -99,10 +104,10 @@ def _with_command(argv: list[str]) -> list[str]:
         elif word.startswith(tuple(f"{option}=" for option in GLOBAL_OPTIONS)):
             continue
         elif word in ("-h", "--help") or word in COMMANDS:
-            return argv
+            return word
         else:
-            break  # an option of build's, or no command at all
-    return ["build", *argv]
+            return None  # an option of build's, or no command at all
+    return None
 
 
 def _global_options(defaults: bool) -> argparse.ArgumentParser:

@@ -18,8 +18,10 @@ import contextlib
 import copy
 import ctypes.util
 import importlib
+import io
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,11 +113,15 @@ def import_weasyprint() -> ModuleType:
     hands each name the loader refuses to ctypes' find_library, which on Linux runs ldconfig, gcc and
     ld to look for it: 22 misses, a sixth of a second on the shipped site's critical path, before the
     soname the loader finds. On Linux, the import is first tried with find_library answering nothing,
-    so that each library is found where the loader finds it, by its soname; only if that fails is it
-    imported again as WeasyPrint would be, probes and all (a library only a compiler can find)."""
+    so that each library is found where the loader finds it, by its soname. If a library it needs is
+    not found so, it is imported again as WeasyPrint would be, probes and all (a library only a compiler
+    can find). One it can do without (HarfBuzz's subsetter, say) is not looked for again: a system whose
+    loader cannot load it by its soname builds as if it had none."""
     if sys.platform.startswith("linux"):
         try:
-            with _loader_names_only():
+            # Before raising, WeasyPrint prints how to install its libraries: said by the import below if
+            # they are really missing, not by this one.
+            with _loader_names_only(), contextlib.redirect_stdout(io.StringIO()):
                 return importlib.import_module("weasyprint")
         except OSError:
             for name in [name for name in sys.modules if name.split(".")[0] == "weasyprint"]:
@@ -125,8 +131,15 @@ def import_weasyprint() -> ModuleType:
 
 @contextlib.contextmanager
 def _loader_names_only() -> Iterator[None]:
+    """ctypes' find_library answers nothing to this thread meanwhile; other threads (the preview's) are
+    answered as usual."""
     find_library = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
+    importer = threading.get_ident()
+
+    def found_by_loader_only(name: str) -> str | None:
+        return None if threading.get_ident() == importer else find_library(name)
+
+    ctypes.util.find_library = found_by_loader_only
     try:
         yield
     finally:

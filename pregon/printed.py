@@ -138,26 +138,30 @@ class PrintedGuides:
 
 
 def start_printing(site: Site, templates: Templates, engine: PdfEngine | None) -> PendingPrints:
-    """The PDFs of every guide, one per translation and a bilingual handout per translated language, begun:
-    every guide's print HTML made, and what the PDF cache does not hold handed to the print service:
-    the build goes on (with the pages that have no printed editions) while it lays them out."""
+    """The PDFs of every guide, one per translation and a bilingual handout per translated language,
+    begun: every guide's print HTML made, and what the PDF cache does not hold handed to the print
+    service, which lays it out while the build goes on (PendingPrints.finish waits for it). A request
+    larger than a pipe holds (the HTML of dozens of guides) is taken only once the service has loaded
+    WeasyPrint: the build waits for that here."""
     if engine is None:
-        return PendingPrints(engine, [], (), None, frozenset())
+        return PendingPrints(frozenset(), [], (), None)
     printer = _Printer(site, templates)
     problems: list[Problem] = []
     guides: list[_Guide] = []
+    printed_groups: set[tuple[str, str]] = set()
     for group in site.groups:
         if not printed(site, group):
             continue
+        printed_groups.add(group.key)
         try:
             guides.append(printer.guide(group))
         except jinja2.TemplateError as exc:
             problems.append(template_problem(exc, site.config))
-    keys = frozenset(group.key for group in site.groups if printed(site, group))
     try:
-        return PendingPrints(engine, guides, tuple(problems), _send_jobs(guides, engine), keys)
+        sent = _send_jobs(guides, engine)
     except ServiceFailed as exc:
-        return PendingPrints(engine, guides, (*problems, _failure(exc)), None, keys)
+        return PendingPrints(frozenset(printed_groups), guides, (*problems, _service_problem(exc)), None)
+    return PendingPrints(frozenset(printed_groups), guides, tuple(problems), sent)
 
 
 class PendingPrints:
@@ -165,27 +169,33 @@ class PendingPrints:
 
     def __init__(
         self,
-        engine: PdfEngine | None,
+        printed_groups: frozenset[tuple[str, str]],
         guides: list[_Guide],
         problems: tuple[Problem, ...],
         sent: _SentJobs | None,
-        printed_groups: frozenset[tuple[str, str]],
     ) -> None:
-        self._engine = engine
+        """`sent`: what the service was asked for; None if nothing could be (no engine, or it failed)."""
+        self.printed_groups = printed_groups
+        """The keys of the groups with printed editions: their pages wait for finish()."""
         self._guides = guides
         self._problems = problems
         self._sent = sent
-        self.printed_groups = printed_groups
-        """The keys of the groups with printed editions: their pages wait for finish()."""
+        self._finished: PrintedGuides | None = None
 
     def finish(self) -> PrintedGuides:
-        """Waits for the PDFs the service is laying out: each guide's editions, and what its pages link to."""
-        if self._engine is None or self._sent is None:
+        """Waits for the PDFs the service is laying out: each guide's editions, and what its pages link
+        to. Asked again, it gives the same answer without asking the service again."""
+        if self._finished is None:
+            self._finished = self._printed()
+        return self._finished
+
+    def _printed(self) -> PrintedGuides:
+        if self._sent is None:
             return PrintedGuides({}, (), frozenset(), self._problems)
         try:
-            pdfs = self._sent.received(self._engine)
+            pdfs = self._sent.received()
         except ServiceFailed as exc:
-            return PrintedGuides({}, (), frozenset(), (*self._problems, _failure(exc)))
+            return PrintedGuides({}, (), frozenset(), (*self._problems, _service_problem(exc)))
         downloads: dict[tuple[str, str], tuple[Download, ...]] = {}
         outputs: list[Output] = []
         missing: set[tuple[str, str]] = set()
@@ -200,7 +210,8 @@ class PendingPrints:
         return PrintedGuides(downloads, tuple(outputs), frozenset(missing), self._problems)
 
 
-def _failure(exc: ServiceFailed) -> Problem:
+def _service_problem(exc: ServiceFailed) -> Problem:
+    """What the build says when the print service could not load WeasyPrint, or failed on a guide."""
     if isinstance(exc, NotReady):
         return _not_loaded(exc)
     return error("static/print.css", None, f"the printed guides could not be laid out: {exc}", _LAYOUT_HINT)
@@ -237,34 +248,37 @@ class _Guide:
 
 @dataclass(frozen=True)
 class _SentJobs:
-    found: dict[str, bytes]
+    engine: PdfEngine
+    cached: dict[str, bytes]
     """The PDFs of the editions the cache holds, by path."""
     awaited: list[list[tuple[str, str]]]
     """For each job sent, the path and cache key of each PDF it makes, in the order it answers them."""
 
-    def received(self, engine: PdfEngine) -> dict[str, bytes]:
-        """Every edition's PDF by its path: those cached, and the others once the service answers."""
+    def received(self) -> dict[str, bytes]:
+        """Every edition's PDF by its path: those cached, and the others once the service answers (asked
+        once: see PendingPrints.finish)."""
+        found = dict(self.cached)
         if self.awaited:
-            for made, printed_pdfs in zip(self.awaited, engine.service.answer(), strict=True):
+            for made, printed_pdfs in zip(self.awaited, self.engine.service.answer(), strict=True):
                 for (path, key), pdf in zip(made, printed_pdfs.singles + printed_pdfs.handouts, strict=True):
-                    engine.keep(key, pdf)
-                    self.found[path] = pdf
-        return self.found
+                    self.engine.keep(key, pdf)
+                    found[path] = pdf
+        return found
 
 
 def _send_jobs(guides: list[_Guide], engine: PdfEngine) -> _SentJobs:
     """Takes what the cache holds, and hands the print service the rest, all at once."""
-    found: dict[str, bytes] = {}
+    cached: dict[str, bytes] = {}
     jobs: list[GuideJob] = []
     awaited: list[list[tuple[str, str]]] = []
     for guide in guides:
-        job, made = _job(guide, engine, found)
+        job, made = _job(guide, engine, cached)
         if job is not None:
             jobs.append(job)
             awaited.append(made)
     if jobs:
         engine.service.send(jobs)
-    return _SentJobs(found, awaited)
+    return _SentJobs(engine, cached, awaited)
 
 
 def _job(guide: _Guide, engine: PdfEngine, found: dict[str, bytes]) -> tuple[GuideJob | None, list[tuple[str, str]]]:

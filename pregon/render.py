@@ -1,11 +1,11 @@
 """Site -> outputs: every output planned (plans.py), then each one kept from the published site or
 rendered, the pages on every core when there is Markdown enough to convert.
 
-The order is the data's: the lists; the guides handed to the print service; the pages without
+The work follows the data: the lists; the guides handed to the print service; the pages without
 printed editions, made while it lays the guides out; then the guides' pages, which link to their PDFs
-with their sizes. With the pages comes what the search index is made of (search.py, the stage after
-this one). One place decides for every output whether to keep or to render it
-(OutputMaker.make).
+with their sizes. The outputs stay in the site's order (lists, pages, PDFs), and with the pages comes
+what the search index is made of (search.py, the stage after this one). One place decides for every
+output whether to keep or to render it (OutputMaker.make).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from .incremental import KnownKey, OutputKeys
 from .last_build import OutputRecord, PublishedSite
 from .output import Destination, Output, Placed, Unchanged
 from .plans import Download, PagePlan, Plan, plan_lists
-from .printed import PdfEngine, start_printing
+from .printed import PdfEngine, PendingPrints, PrintedGuides, start_printing
 from .site import Site
 from .workers import cores, map_in_workers
 
@@ -140,18 +140,10 @@ def render_site(
             continue
         take(made.output, made.record, made.rendered)
 
-    # The guides are laid out by the print service meanwhile the pages without printed editions are
-    # made; the pages of the guides wait for the PDFs, whose sizes they show.
-    printing = start_printing(site, templates, pdf_engine)
     pages = _PageMaker(site, maker, conversions, destination, chromes)
-    guide_pages = [index for index, (group, _) in enumerate(pages.order) if group.key in printing.printed_groups]
-    page_results = pages.make_all(sorted(set(range(len(pages.order))) - set(guide_pages)))
-    printed = printing.finish()
+    results, printed = _made_pages(pages, start_printing(site, templates, pdf_engine))
     problems.extend(printed.problems)
     missing.update(printed.missing)
-    pages.downloads = printed.downloads
-    page_results.update(pages.make_all(guide_pages))
-    results = [page_results[index] for index in range(len(pages.order))]
     search_records: list[search.SearchRecord] = []
     for (_, page), result in zip(pages.order, results, strict=True):
         # A fallback page repeats its original's text: its original reports the text's problems once,
@@ -179,9 +171,23 @@ def render_site(
     return RenderedSite(tuple(outputs), _once(problems), records, rendered, tuple(search_records))
 
 
+def _made_pages(pages: _PageMaker, printing: PendingPrints) -> tuple[list[PageResult], PrintedGuides]:
+    """Every page's result, in the site's order, and the printed guides. The pages without printed
+    editions are made while the print service lays the guides out; then the guides' pages, which show
+    their PDFs' sizes."""
+    printed_groups = printing.printed_groups
+    results = pages.make_all(
+        [index for index, (group, _) in enumerate(pages.order) if group.key not in printed_groups], {}
+    )
+    printed = printing.finish()
+    guides = [index for index, (group, _) in enumerate(pages.order) if group.key in printed_groups]
+    results.update(pages.make_all(guides, printed.downloads))
+    return [results[index] for index in range(len(pages.order))], printed
+
+
 class _PageMaker:
     """Every page of the site, in the order of its groups: a pure function per page (make), run in this
-    process or in workers."""
+    process or in workers, given its guide's printed editions (make_all)."""
 
     def __init__(
         self,
@@ -195,16 +201,20 @@ class _PageMaker:
         self.chromes = chromes
         self.maker = maker
         self.conversions = conversions
-        self.downloads: Mapping[tuple[str, str], tuple[Download, ...]] = {}
-        """The printed editions of each guide, by its group's key: set before its pages are made."""
         self.destination = destination
-        self.found: dict[int, Conversion | None] = {}
+        self.found = [conversions.found(page) for _, page in self.order]
+        # Decided once for the site, not for each part of it that make_all is given: starting workers
+        # costs a copy of this process, which only pays when there is Markdown enough to convert.
+        self.parallel = sum(conversion is None for conversion in self.found) >= PARALLEL_THRESHOLD and cores() > 1
+        self._downloads: Mapping[tuple[str, str], tuple[Download, ...]] = {}
 
-    def make_all(self, indexes: list[int]) -> dict[int, PageResult]:
-        """The pages at `indexes` (in self.order), by index. Those whose conversion is cached and whose key is the
-        published file's are kept here, in one pass; the others are made, on every core if enough Markdown
-        must be converted (starting workers costs a copy of this process, which only pays then)."""
-        self.found.update((index, self.conversions.found(self.order[index][1])) for index in indexes)
+    def make_all(
+        self, indexes: list[int], downloads: Mapping[tuple[str, str], tuple[Download, ...]]
+    ) -> dict[int, PageResult]:
+        """The pages at `indexes` (in self.order), by index; `downloads`: the printed editions of their
+        guides, by group key. Pages whose conversion is cached and whose key is the published file's are
+        kept here, in one pass over them; the others are made, on every core if the site is large."""
+        self._downloads = downloads
         results: dict[int, PageResult] = {}
         remaining: list[int] = []
         for index in indexes:
@@ -213,8 +223,7 @@ class _PageMaker:
                 remaining.append(index)
             else:
                 results[index] = kept
-        to_convert = sum(self.found[index] is None for index in remaining)
-        if to_convert >= PARALLEL_THRESHOLD and cores() > 1:
+        if self.parallel and remaining:
             made = map_in_workers(self.make, remaining)
         else:
             made = [self.make(index) for index in remaining]
@@ -233,12 +242,12 @@ class _PageMaker:
             page,
             group,
             conversion,
-            self.downloads.get(group.key, ()),
+            self._downloads.get(group.key, ()),
         )
 
     def _kept(self, index: int) -> PageResult | None:
-        """The page kept from the published site, if its conversion is cached: decided here, in one pass
-        over every page, without starting workers."""
+        """The page kept from the published site, if its conversion is cached: decided here, without
+        starting workers."""
         conversion = self.found[index]
         if conversion is None or self.maker.published is None:
             return None

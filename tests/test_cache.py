@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -427,3 +428,16 @@ def test_a_process_that_keeps_its_cache_builds_once_for_real_even_if_the_folder_
     report = build(options, kept, watched(files_before, snapshot(tree)))
     assert report.rendered == 2  # the page and its untranslated Spanish edition
     assert hashes(tree.out) == cold_build(tree, tmp_path)
+
+
+def test_inputs_below_the_file_systems_root_are_named_as_relpath_names_them(tmp_path: Path) -> None:
+    """A site whose inputs include the theme's files is fingerprinted from the root of the file system:
+    its files' names are their paths from there, as os.path.relpath gives them."""
+    from pregon.fingerprint import fingerprint
+
+    files = [tmp_path / "site.yaml", tmp_path / "content" / "en" / "page.md"]
+    for file in files:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text("x", encoding="utf-8")
+    taken = fingerprint([str(file) for file in files], os.sep)
+    assert sorted(taken.files) == sorted(os.path.relpath(file, os.sep) for file in files)

@@ -53,3 +53,23 @@ def test_every_command_reads_content_from_another_folder(
     assert says in capsys.readouterr().out
     if command != ["status"]:
         assert run([*command, "--site", str(tree.root)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("words", "command"),
+    [
+        (["serve"], "serve"),
+        (["--site", "my-site", "serve", "--port", "8001"], "serve"),
+        (["--site=serve"], None),
+        (["--site", "serve"], None),
+        (["--strict"], None),
+        ([], None),
+        (["check", "--site", "x"], "check"),
+    ],
+)
+def test_the_command_is_the_first_word_that_is_not_a_global_option(words: list[str], command: str | None) -> None:
+    """The command line decides from it whether it runs once (a build, a check: the garbage collector
+    then runs less often) or for hours (the preview)."""
+    from pregon.cli import _command_of
+
+    assert _command_of(words) == command
