@@ -386,17 +386,18 @@ def _run_pagefinds(program: str, runs: list[_Run]) -> list[dict[str, bytes]]:
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
     waiting = list(runs)
     running: list[tuple[_Run, subprocess.Popen[bytes]]] = []
-    ended: list[_Run] = []
+    ended: _Run | None = None
+    """The run that ended last, whose index is read once the next one has started."""
     made: dict[Path, dict[str, bytes]] = {}
     try:
-        while waiting or running or ended:
+        while waiting or running or ended is not None:
             while waiting and len(running) < cores():
                 run = waiting.pop(0)
                 _write_documents(run.pages, run.records)
                 running.append((run, _start_pagefind(program, run, environment)))
-            for run in ended:
-                made[run.made] = _read_index(run.made)
-            ended.clear()
+            if ended is not None:
+                made[ended.made] = _read_index(ended.made)
+                ended = None
             if running:
                 run, first = running.pop(0)
                 said, _ = first.communicate()
@@ -405,7 +406,7 @@ def _run_pagefinds(program: str, runs: list[_Run]) -> list[dict[str, bytes]]:
                     raise IndexingFailed(
                         f"it stopped with exit status {first.returncode}" + (f": {lines[-1]}" if lines else "")
                     )
-                ended.append(run)
+                ended = run
     finally:
         for _, process in running:
             process.kill()
