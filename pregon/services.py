@@ -116,7 +116,7 @@ class Service(Generic[Request, Answer]):
             self._connection = None
         if self._process is not None:
             if not self._hello_awaited or self._unanswered:
-                self._process.terminate()
+                _stop(self._process)
             self._process.join()
             self._process = None
 
@@ -159,7 +159,28 @@ class Service(Generic[Request, Answer]):
                 return
 
 
+def _stop(process: multiprocessing.process.BaseProcess) -> None:
+    """SIGTERM until the service ends, SIGKILL if it has not after a few seconds.
+
+    Python runs a signal's handler between two steps of its own, and during a blocking call (a sleep, a
+    lock's wait) only when the signal interrupts it: a SIGTERM that lands just before such a call is
+    handled when the call returns, however long that is. Another SIGTERM interrupts the call."""
+    for _ in range(_STOP_TRIES):
+        process.terminate()
+        process.join(_STOP_WAIT)
+        if process.exitcode is not None:
+            return
+    process.kill()
+
+
+_STOP_TRIES = 20
+_STOP_WAIT = 0.25
+"""Seconds to wait after each SIGTERM: ending the workers a service forked takes a few milliseconds."""
+
+
 def _exit(number: int, frame: FrameType | None) -> None:
+    # Once: a SIGTERM sent again while Python ends the workers would stop that half done (see _stop).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.exit(0)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -50,6 +51,36 @@ def test_a_build_that_ends_before_its_answer_stops_the_service_at_once() -> None
     started = time.perf_counter()
     service.close()
     assert time.perf_counter() - started < 5
+
+
+def test_a_stop_that_lands_just_before_the_service_blocks_still_stops_it() -> None:
+    """A SIGTERM that lands between Python's last look at its signals and a blocking call (the sleep
+    here) is handled only when that call returns: with threads busy in the build, one stop in a few
+    lands there. Each of these must end at once all the same."""
+    busy = threading.Event()
+
+    def spin() -> None:
+        while not busy.is_set():
+            sum(range(10_000))
+
+    spinners = [threading.Thread(target=spin) for _ in range(2)]
+    for spinner in spinners:
+        spinner.start()
+    slowest = 0.0
+    try:
+        for _ in range(40):
+            service: Service[float, float] = Service("works long", lambda: (_slow, None))
+            service.start()
+            service.hello()
+            service.send(60.0)
+            started = time.perf_counter()
+            service.close()
+            slowest = max(slowest, time.perf_counter() - started)
+    finally:
+        busy.set()
+        for spinner in spinners:
+            spinner.join()
+    assert slowest < 5
 
 
 def test_a_service_ends_when_its_build_is_killed(tmp_path: Path) -> None:
