@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import bisect
 import gc
+import heapq
 import marshal
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -105,13 +107,16 @@ class ReadingLevels:
         formula = formula_for(locale)
         if formula is None:
             return None
-        sentences = plain_sentences(body, first_line)
+        sentences = _sentences(body, first_line)
         if not sentences:
             return None
-        text = " ".join(sentence.text for sentence in sentences)
+        text = " ".join(text for _, _, text in sentences)
         score = self._measurer(formula).score(text)
-        longest = sorted(sentences, key=lambda sentence: (-sentence.words, sentence.line))[:LONGEST_SHOWN]
-        return Reading(formula, score, tuple(longest), sum(sentence.words for sentence in sentences))
+        # As sorted(...)[:LONGEST_SHOWN], ties in the same order, without sorting every sentence.
+        longest = heapq.nsmallest(LONGEST_SHOWN, sentences, key=lambda sentence: (-sentence[1], sentence[0]))
+        return Reading(
+            formula, score, tuple(Sentence(*sentence) for sentence in longest), sum(words for _, words, _ in sentences)
+        )
 
     def prepare(self, locales: set[str]) -> None:
         """Load the dictionaries these locales are measured with, ahead of their use."""
@@ -148,11 +153,12 @@ class _Measurer:
 
         syllables = 0
         listed = list_words(text, lowercase=True)
-        for word in listed:
+        # Each distinct word looked up once: a page says "the" and "de" dozens of times.
+        for word, times in Counter(listed).items():
             count = self._syllables.get(word)
             if count is None:
                 count = self._syllables[word] = self._word_syllables(word)
-            syllables += count
+            syllables += count * times
         # textstat's count_words lists the words again without lower-casing them: lower case never makes
         # a space, so the count is the same.
         words, sentences = len(listed), count_sentences(text)
@@ -365,8 +371,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 def plain_sentences(body: str, first_line: int) -> list[Sentence]:
     """The text's sentences, plain, each with the file line it starts on."""
+    return [Sentence(*sentence) for sentence in _sentences(body, first_line)]
+
+
+_PlainSentence = tuple[int, int, str]
+"""A Sentence's fields: measuring a page keeps a few of its sentences, and makes Sentences of those only."""
+
+
+def _sentences(body: str, first_line: int) -> list[_PlainSentence]:
     # Every line of every page passes here: each pattern is tried only on a line with what it needs.
-    sentences: list[Sentence] = []
+    sentences: list[_PlainSentence] = []
     paragraph: list[tuple[int, str]] = []
     in_code = False
 
@@ -424,10 +438,10 @@ def plain_sentences(body: str, first_line: int) -> list[Sentence]:
     return sentences
 
 
-def _add(sentences: list[Sentence], line: int, piece: str) -> None:
+def _add(sentences: list[_PlainSentence], line: int, piece: str) -> None:
     words = len(piece.split())
     if words:
-        sentences.append(Sentence(line, words, piece if piece[-1] in ".!?…:;" else piece + "."))
+        sentences.append((line, words, piece if piece[-1] in ".!?…:;" else piece + "."))
 
 
 def format_readings(config: SiteConfig, readings: list[tuple[SourcePage, Reading]]) -> str:
