@@ -124,7 +124,7 @@ def mark_older(site: Path) -> None:
         edit_line(path, r"^title: .*$", lambda match: match.group(0) + "\n" + older)
 
 
-CHANGES: list[tuple[str, Callable[[Path], None]]] = [
+CHANGES: list[tuple[str, Callable[[Path], object]]] = [
     ("content edited", lambda site: edit(first(site, "content/en/announcements/*.md"), "\n---\n", "\n---\nNew. ")),
     ("page renamed (links to it move)", rename_linked),
     ("page added", add_page),
@@ -208,7 +208,7 @@ def compare(checkouts: dict[str, Path], source: Path, work: Path, label: str) ->
             if (source / folder).is_dir():
                 shutil.copytree(source / folder, site / folder)
     same = True
-    steps: list[tuple[str, Callable[[Path], None] | None]] = [("cold", None), *CHANGES]
+    steps: list[tuple[str, Callable[[Path], object] | None]] = [("cold", None), *CHANGES]
     for step, change in steps:
         built = {}
         for name, checkout in checkouts.items():

@@ -9,7 +9,6 @@ Each commit runs its own `build.py` and `bench/preview_edit.py` from a temporary
 
 from __future__ import annotations
 
-import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from corpus import write_corpus  # noqa: E402
 from run import measure  # noqa: E402
+from set_aside import SetAside  # noqa: E402
 from worktrees import worktrees  # noqa: E402
 
 ROUNDS = 5
@@ -36,12 +36,12 @@ MEASURES = (
 )
 
 
-def one_round(checkout: Path, site: Path) -> dict[str, float]:
+def one_round(checkout: Path, site: Path, aside: SetAside) -> dict[str, float]:
     out = site / "site"
     build = [sys.executable, str(checkout / "build.py"), "--site", str(site), "--out", str(out), "--profile"]
-    shutil.rmtree(site / ".pregon-cache", ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(site / "preview", ignore_errors=True)
+    aside.move(site / ".pregon-cache")
+    aside.move(out)
+    aside.move(site / "preview")
     cold = measure(build)
     unchanged = measure(build)
     edited = site / "content/en/announcements/page-00001.md"
@@ -74,6 +74,7 @@ def main() -> int:
     sizes = [int(size) for size in sys.argv[3:]] or [500, 2000]
     with tempfile.TemporaryDirectory(prefix="pregon-speed-") as temporary:
         work = Path(temporary)
+        aside = SetAside(work / "set-aside")  # emptied with the temporary folder, after the timing
         with worktrees(old, new, work) as checkouts:
             print(f"| pages/lang | measure | {old} | {new} |")
             print("| --- | --- | --- | --- |")
@@ -83,7 +84,7 @@ def main() -> int:
                 runs: dict[str, list[dict[str, float]]] = {name: [] for name in checkouts}
                 for _ in range(ROUNDS):
                     for name, checkout in checkouts.items():
-                        runs[name].append(one_round(checkout, site))
+                        runs[name].append(one_round(checkout, site, aside))
                 for measure_name in MEASURES:
                     cells = []
                     for name in checkouts:

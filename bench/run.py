@@ -27,6 +27,7 @@ from corpus import write_corpus  # noqa: E402
 from machine import machine_line  # noqa: E402
 from print_guides import GUIDES, LANGUAGES  # noqa: E402
 from print_guides import measure as measure_printing  # noqa: E402
+from set_aside import SetAside  # noqa: E402
 
 MEASURE = (
     "import resource, subprocess, sys, time; log = open(sys.argv[1], 'w'); start = time.perf_counter(); "
@@ -78,8 +79,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def bench(size: int, work: Path) -> dict[str, float | None]:
+def bench(size: int, work: Path, aside: SetAside) -> dict[str, float | None]:
     corpus = work / f"corpus-{size}"
+    aside.move(corpus)  # an earlier run's corpus and builds: not deleted before the builds timed here
     write_corpus(size, corpus)
     site, out = corpus / "pregon", corpus / "out"
     build = [sys.executable, str(REPO / "build.py"), "--site", str(site), "--out", str(out), "--profile"]
@@ -90,11 +92,11 @@ def bench(size: int, work: Path) -> dict[str, float | None]:
     colds: list[Run] = []
     hugos: list[float] = []
     for _ in range(COLD_RUNS):
-        shutil.rmtree(site / ".pregon-cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        aside.move(site / ".pregon-cache")
+        aside.move(out)
         colds.append(measure(build))
         if hugo_build is not None:
-            shutil.rmtree(corpus / "hugo-out", ignore_errors=True)
+            aside.move(corpus / "hugo-out")
             hugos.append(measure(hugo_build).seconds)
     unchanged = measure(build)
     edited = site / "content/en/announcements/page-00001.md"
@@ -133,9 +135,10 @@ def _ratio(seconds: float, hugo: float | None) -> str:
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or [500, 2000, 8000]
     work = REPO / "bench/corpus"
+    aside = SetAside(work / "set-aside")
     rows = []
     for size in sizes:
-        result = bench(size, work)
+        result = bench(size, work, aside)
         rows.append((size, result))
         hugo = result["hugo"]
         assert result["cold"] is not None and result["cold_same_work"] is not None
@@ -151,7 +154,8 @@ def main() -> None:
             f"({result['preview_mb']:.0f} MB); peak {result['peak_mb']:.0f} MB",
             flush=True,
         )
-    printing = measure_printing(3, work)
+    printing = measure_printing(3, work, aside)
+    aside.empty()
     print(
         f"{GUIDES} guides in {len(LANGUAGES)} languages: {printing['pdfs']:.0f} PDFs in "
         f"{printing['guides_seconds']:.1f} s cold ({printing['pdfs_per_second']:.1f} PDFs/s); "
