@@ -92,6 +92,9 @@ class Templates:
             # Every build makes its environments anew, so a template cannot change while one renders:
             # without this, each include (a dozen per page) asked the disk whether its file changed.
             auto_reload=False,
+            # A theme has a few dozen templates: all kept, in a plain dict. Jinja's default cache keeps the
+            # 400 last used in order, and moved each include's template to the front of that order.
+            cache_size=-1,
         )
         code = catalog.language.code
         # Every page asks for the same few dozen strings, and a list of 2,000 pages shows hundreds of
