@@ -281,8 +281,8 @@ def _send_jobs(guides: list[_Guide], engine: PdfEngine) -> _SentJobs:
     return _SentJobs(engine, cached, awaited)
 
 
-def _job(guide: _Guide, engine: PdfEngine, found: dict[str, bytes]) -> tuple[GuideJob | None, list[tuple[str, str]]]:
-    """What the print service must make of the guide (None: everything is cached, now in `found`), and
+def _job(guide: _Guide, engine: PdfEngine, cached: dict[str, bytes]) -> tuple[GuideJob | None, list[tuple[str, str]]]:
+    """What the print service must make of the guide (None: everything is cached, now in `cached`), and
     the path and cache key of each PDF it makes: its singles, then its handouts."""
     single_keys = [engine.key(single.html) for single in guide.singles]
     singles: list[tuple[int, str]] = []
@@ -292,14 +292,14 @@ def _job(guide: _Guide, engine: PdfEngine, found: dict[str, bytes]) -> tuple[Gui
         if pdf is None:
             singles.append((index, key))
         else:
-            found[single.path] = pdf
+            cached[single.path] = pdf
     for pair in guide.handouts:
         key = engine.key("handout", single_keys[pair.halves[0]], single_keys[pair.halves[1]], pair.title)
         pdf = engine.cached(key)
         if pdf is None:
             handouts.append((pair, key))
         else:
-            found[pair.path] = pdf
+            cached[pair.path] = pdf
     if not singles and not handouts:
         return None, []
     # Each edition laid out once in the job, whether for its own PDF, a handout, or both.
